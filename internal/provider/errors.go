@@ -1,0 +1,59 @@
+package provider
+
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+// addAPIError reports a failed API call. When the API names a field that maps to an attribute
+// (attrs: API field → attribute name), the diagnostic is attached to that attribute.
+func addAPIError(diags *diag.Diagnostics, op string, err error, attrs map[string]string) {
+	summary := "Unable to " + op
+	if apiErr, ok := client.AsAPIError(err); ok {
+		if attr, found := attrs[apiErr.Field]; found {
+			diags.AddAttributeError(attributePath(attr), summary, apiDetail(err))
+			return
+		}
+	}
+	diags.AddError(summary, apiDetail(err))
+}
+
+// apiDetail renders an error for a diagnostic: the API's code, message, field and tracking id.
+func apiDetail(err error) string {
+	apiErr, ok := client.AsAPIError(err)
+	if !ok {
+		return err.Error()
+	}
+	var b strings.Builder
+	b.WriteString("The API answered ")
+	b.WriteString(apiErr.Code)
+	if apiErr.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(apiErr.Message)
+	}
+	if apiErr.Field != "" {
+		b.WriteString(" (field " + apiErr.Field + ")")
+	}
+	if apiErr.ConflictingUserID != "" {
+		b.WriteString(" (held by user " + apiErr.ConflictingUserID + ")")
+	}
+	if apiErr.TrackingID != "" {
+		b.WriteString(" [tracking id " + apiErr.TrackingID + "]")
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// attributePath turns "a.b" into path.Root("a").AtName("b").
+func attributePath(dotted string) path.Path {
+	parts := strings.Split(dotted, ".")
+	p := path.Root(parts[0])
+	for _, part := range parts[1:] {
+		p = p.AtName(part)
+	}
+	return p
+}

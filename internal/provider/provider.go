@@ -1,0 +1,223 @@
+// Package provider implements the ucprov Terraform provider: the provider block, the resources and
+// the data sources. API calls go through internal/client; rules come from internal/rules.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+// Environment variables the provider block falls back to.
+const (
+	EnvEndpoint     = "UCPROV_ENDPOINT"
+	EnvToken        = "UCPROV_TOKEN"
+	EnvEnterpriseID = "UCPROV_ENTERPRISE_ID"
+)
+
+const (
+	defaultMaxRetries     = 8
+	defaultRequestTimeout = 30 * time.Second
+)
+
+var _ provider.Provider = &ucprovProvider{}
+
+// ucprovProvider is the provider implementation.
+type ucprovProvider struct {
+	version string
+	commit  string
+}
+
+// ucprovProviderModel maps the provider block.
+type ucprovProviderModel struct {
+	Endpoint          types.String  `tfsdk:"endpoint"`
+	Token             types.String  `tfsdk:"token"`
+	EnterpriseID      types.String  `tfsdk:"enterprise_id"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+}
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client       *client.Client
+	enterpriseID string
+}
+
+// New returns a constructor of the provider, as providerserver.Serve and the tests expect.
+func New(version, commit string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ucprovProvider{version: version, commit: commit}
+	}
+}
+
+func (p *ucprovProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "ucprov"
+	resp.Version = p.version
+}
+
+func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The `ucprov` provider manages Webex calling users on a service provider's UC " +
+			"provisioning backend: users, their phone numbers and extensions, E911 addresses, Integrated IM&P, " +
+			"Webex activation, call forwarding, voicemail passcodes and portal passwords.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the provisioning API, e.g. `https://uc.example.com`. " +
+					"Plain `http` is accepted only for loopback addresses. Falls back to `" + EnvEndpoint + "`.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "Bearer token of an enterprise admin or of the service provider. " +
+					"Falls back to `" + EnvToken + "`. Never logged.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"enterprise_id": schema.StringAttribute{
+				MarkdownDescription: "Default enterprise (`ent_…`) for every resource that does not set its own. " +
+					"Falls back to `" + EnvEnterpriseID + "`.",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, a 5xx or a "+
+					"connection error. Defaults to %d.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 50)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration (`30s`, `2m`). Defaults to `30s`.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: "Client-side request rate limit. Unset means no limit; in both cases the " +
+					"client slows down by itself when the API answers 429.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
+		},
+	}
+}
+
+func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg ucprovProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	for attr, v := range map[string]types.String{
+		"endpoint": cfg.Endpoint, "token": cfg.Token, "enterprise_id": cfg.EnterpriseID, "request_timeout": cfg.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown "+attr,
+				"The provider cannot be configured because "+attr+" is not known until apply. "+
+					"Set it to a value known at plan time, or use the environment variable instead.")
+		}
+	}
+	if cfg.MaxRetries.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() {
+		resp.Diagnostics.AddError("Unknown provider setting",
+			"max_retries and requests_per_second must be known at plan time.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := stringOrEnv(cfg.Endpoint, EnvEndpoint)
+	token := stringOrEnv(cfg.Token, EnvToken)
+	enterpriseID := stringOrEnv(cfg.EnterpriseID, EnvEnterpriseID)
+
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing API endpoint",
+			"Set endpoint in the provider block or the "+EnvEndpoint+" environment variable, "+
+				"e.g. https://uc.example.com.")
+	}
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing API token",
+			"Set token in the provider block (from a sensitive variable) or the "+EnvToken+" environment variable.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	timeout := defaultRequestTimeout
+	if s := cfg.RequestTimeout.ValueString(); s != "" {
+		timeout, _ = time.ParseDuration(s) // validated by durationValidator
+	}
+	maxRetries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+
+	ctx = tflog.SetField(ctx, "ucprov_endpoint", endpoint)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "Authorization")
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
+
+	c, err := client.New(client.Config{
+		Endpoint:          endpoint,
+		Token:             token,
+		MaxRetries:        maxRetries,
+		RequestTimeout:    timeout,
+		RequestsPerSecond: cfg.RequestsPerSecond.ValueFloat64(),
+		UserAgent:         "terraform-provider-ucprov/" + p.version + " (" + p.commit + ")",
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid API endpoint", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured ucprov client", map[string]any{
+		"max_retries": maxRetries, "request_timeout": timeout.String(), "enterprise_id": enterpriseID,
+	})
+
+	data := &providerData{client: c, enterpriseID: enterpriseID}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewUserResource,
+	}
+}
+
+func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+// stringOrEnv returns the configured value, or else the environment variable.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// configuredData turns the opaque ProviderData of a Configure request into *providerData, adding an
+// error for any other type. It returns nil (and no error) before the provider is configured.
+func configuredData(raw any, add func(summary, detail string)) *providerData {
+	if raw == nil {
+		return nil
+	}
+	d, ok := raw.(*providerData)
+	if !ok {
+		add("Unexpected provider data", "Expected *providerData, got "+strconv.Quote(fmt.Sprintf("%T", raw))+
+			". This is a bug in the provider; please report it.")
+		return nil
+	}
+	return d
+}

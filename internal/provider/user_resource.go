@@ -1,0 +1,379 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+const (
+	emailStrategyFail     = "fail"
+	emailStrategyCycleIMP = "cycle_imp"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &userResource{}
+	_ resource.ResourceWithImportState = &userResource{}
+	_ resource.ResourceWithModifyPlan  = &userResource{}
+)
+
+// NewUserResource is the constructor the provider registers.
+func NewUserResource() resource.Resource { return &userResource{} }
+
+type userResource struct{ data *providerData }
+
+// userModel maps the ucprov_user resource.
+type userModel struct {
+	ID                     types.String `tfsdk:"id"`
+	EnterpriseID           types.String `tfsdk:"enterprise_id"`
+	GroupID                types.String `tfsdk:"group_id"`
+	FirstName              types.String `tfsdk:"first_name"`
+	LastName               types.String `tfsdk:"last_name"`
+	CallingLineIDFirstName types.String `tfsdk:"calling_line_id_first_name"`
+	CallingLineIDLastName  types.String `tfsdk:"calling_line_id_last_name"`
+	Department             types.String `tfsdk:"department"`
+	TimeZone               types.String `tfsdk:"time_zone"`
+	PagerNumber            types.String `tfsdk:"pager_number"`
+	MobileNumber           types.String `tfsdk:"mobile_number"`
+	Email                  types.String `tfsdk:"email"`
+	EmailChangeStrategy    types.String `tfsdk:"email_change_strategy"`
+}
+
+func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	optional := func(desc string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc + " Remove the attribute to clear the value; an empty string is refused.",
+			Optional:            true,
+			Validators:          append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...),
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Webex calling user of an enterprise. The user is the anchor of every other " +
+			"resource: number and extension, E911 address, IM&P, activation, call forwarding.",
+		Attributes: map[string]schema.Attribute{
+			"calling_line_id_first_name": schema.StringAttribute{
+				MarkdownDescription: "First name shown on internal calls. When not set it follows `first_name`.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"calling_line_id_last_name": schema.StringAttribute{
+				MarkdownDescription: "Last name shown on internal calls. When not set it follows `last_name`.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"department": optional("Department."),
+			"email": optional("Email address, unique across the service provider. Needed for IM&P and "+
+				"Webex activation. See `email_change_strategy` for changing it while IM&P is enabled.",
+				emailValidator()),
+			"email_change_strategy": schema.StringAttribute{
+				MarkdownDescription: "What to do when `email` changes while Integrated IM&P is enabled for the user " +
+					"(the backend refuses that change). `fail` (default): stop with an error that explains the " +
+					"steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
+					"(this deletes and re-creates the user's Webex account); if a step fails IM&P is enabled " +
+					"again. Not sent to the API.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(emailStrategyFail),
+				Validators: []validator.String{stringvalidator.OneOf(emailStrategyFail, emailStrategyCycleIMP)},
+			},
+			"enterprise_id": schema.StringAttribute{
+				MarkdownDescription: "Enterprise (`ent_…`) of the user. Defaults to the provider's `enterprise_id`. " +
+					"Changing it replaces the user.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"first_name": schema.StringAttribute{
+				MarkdownDescription: "First name.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "Group (location, `grp_…`) the user belongs to. Changing it replaces the user.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "User id (`usr_…`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_name": schema.StringAttribute{
+				MarkdownDescription: "Last name.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+			},
+			"mobile_number": optional("Mobile number in E.164 form, e.g. `+17205550100`.", e164Validator()),
+			"pager_number":  optional("Pager number in E.164 form.", e164Validator()),
+			"time_zone": optional("IANA time zone, e.g. `America/Denver`. When not set the user has its "+
+				"group's time zone.", timeZoneValidator()),
+		},
+	}
+}
+
+func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// ModifyPlan fills in the provider's default enterprise and keeps the calling line id names in step
+// with the names when they are not configured.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or provider not configured yet (validate)
+	}
+	var plan, config userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *userModel
+	if !req.State.Raw.IsNull() {
+		state = &userModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+
+	if config.EnterpriseID.IsNull() {
+		ent := types.StringValue(r.data.enterpriseID)
+		if r.data.enterpriseID == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
+				"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
+					"(or the "+EnvEnterpriseID+" environment variable).")
+			return
+		}
+		plan.EnterpriseID = ent
+		if state != nil && !state.EnterpriseID.Equal(ent) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
+		}
+	}
+	if config.CallingLineIDFirstName.IsNull() {
+		plan.CallingLineIDFirstName = plan.FirstName
+	}
+	if config.CallingLineIDLastName.IsNull() {
+		plan.CallingLineIDLastName = plan.LastName
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.data.client.CreateUser(ctx, plan.EnterpriseID.ValueString(), plan.toCreate())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "create user", err, userAttrs)
+		return
+	}
+	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
+	plan.fromAPI(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.data.client.GetUser(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "user no longer exists; removing it from state", map[string]any{"user_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read user", err, nil)
+		return
+	}
+	state.fromAPI(u)
+	if state.EmailChangeStrategy.IsNull() { // after import
+		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	patch, emailChanged := plan.toPatch(&state)
+	var (
+		u   *client.User
+		err error
+	)
+	if emailChanged && plan.EmailChangeStrategy.ValueString() == emailStrategyCycleIMP {
+		u, err = r.updateCyclingIMP(ctx, state.ID.ValueString(), patch)
+	} else {
+		u, err = r.data.client.UpdateUser(ctx, state.ID.ValueString(), patch, "")
+	}
+	if client.HasCode(err, "imp_enabled") {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Email cannot change while IM&P is enabled",
+			"The backend refuses to change the email of a user with Integrated IM&P enabled. Either set "+
+				"email_change_strategy = \"cycle_imp\" to let the provider do it in one apply, or do it in three "+
+				"steps: 1) set enabled = false on the user's ucprov_imp_setting and apply (this deletes the user's "+
+				"Webex account), 2) change the email and apply, 3) set enabled = true and apply. "+apiDetail(err))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "update user", err, userAttrs)
+		return
+	}
+	plan.fromAPI(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeleteUser(ctx, state.ID.ValueString(), "")
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "delete user", err, nil)
+	}
+}
+
+func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
+// enable IM&P again. When any step after the disable fails, IM&P is enabled again before the error
+// is returned, so the backend ends where it started except for what succeeded.
+func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch client.UserPatch) (*client.User, error) {
+	c := r.data.client
+	imp, err := c.GetIMP(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("read IM&P before the email change: %w", err)
+	}
+	if !imp.Enabled {
+		return c.UpdateUser(ctx, id, patch, "")
+	}
+	tflog.Info(ctx, "disabling IM&P to change the email", map[string]any{"user_id": id})
+	if _, err := c.SetIMP(ctx, id, false); err != nil {
+		return nil, fmt.Errorf("disable IM&P before the email change: %w", err)
+	}
+	u, err := c.UpdateUser(ctx, id, patch, "")
+	if _, impErr := c.SetIMP(ctx, id, true); impErr != nil {
+		if err != nil {
+			return nil, fmt.Errorf("change email: %w; then enable IM&P again: %w", err, impErr)
+		}
+		return nil, fmt.Errorf("email changed, but enabling IM&P again failed (IM&P is now disabled; "+
+			"the next plan will show it): %w", impErr)
+	}
+	tflog.Info(ctx, "enabled IM&P again after the email change", map[string]any{"user_id": id})
+	if err != nil {
+		return nil, fmt.Errorf("change email (IM&P was enabled again): %w", err)
+	}
+	return u, nil
+}
+
+// userAttrs maps API field names to attribute paths for error diagnostics.
+var userAttrs = map[string]string{
+	"groupId": "group_id", "firstName": "first_name", "lastName": "last_name",
+	"callingLineIdFirstName": "calling_line_id_first_name", "callingLineIdLastName": "calling_line_id_last_name",
+	"department": "department", "timeZone": "time_zone", "pagerNumber": "pager_number",
+	"mobileNumber": "mobile_number", "email": "email",
+}
+
+func (m *userModel) toCreate() client.UserInput {
+	in := client.UserInput{
+		GroupID:      m.GroupID.ValueString(),
+		FirstName:    m.FirstName.ValueString(),
+		LastName:     m.LastName.ValueString(),
+		Department:   m.Department.ValueString(),
+		TimeZone:     m.TimeZone.ValueString(),
+		PagerNumber:  m.PagerNumber.ValueString(),
+		MobileNumber: m.MobileNumber.ValueString(),
+		Email:        m.Email.ValueString(),
+	}
+	// Calling line id names are sent only when they differ from the names, so that they keep
+	// following the names on the backend.
+	if v := m.CallingLineIDFirstName.ValueString(); v != m.FirstName.ValueString() {
+		in.CallingLineIDFirstName = v
+	}
+	if v := m.CallingLineIDLastName.ValueString(); v != m.LastName.ValueString() {
+		in.CallingLineIDLastName = v
+	}
+	return in
+}
+
+// toPatch returns the merge patch from state to plan and whether the email changes.
+func (m *userModel) toPatch(state *userModel) (client.UserPatch, bool) {
+	var p client.UserPatch
+	set := func(dst **string, plan, prior types.String) {
+		if !plan.Equal(prior) {
+			v := plan.ValueString() // null → "" clears the field
+			*dst = &v
+		}
+	}
+	set(&p.FirstName, m.FirstName, state.FirstName)
+	set(&p.LastName, m.LastName, state.LastName)
+	set(&p.Department, m.Department, state.Department)
+	set(&p.TimeZone, m.TimeZone, state.TimeZone)
+	set(&p.PagerNumber, m.PagerNumber, state.PagerNumber)
+	set(&p.MobileNumber, m.MobileNumber, state.MobileNumber)
+	set(&p.Email, m.Email, state.Email)
+	clid := func(dst **string, plan, prior, name types.String) {
+		if plan.Equal(prior) {
+			return
+		}
+		v := plan.ValueString()
+		if v == name.ValueString() {
+			v = "" // follow the name
+		}
+		*dst = &v
+	}
+	clid(&p.CallingLineIDFirstName, m.CallingLineIDFirstName, state.CallingLineIDFirstName, m.FirstName)
+	clid(&p.CallingLineIDLastName, m.CallingLineIDLastName, state.CallingLineIDLastName, m.LastName)
+	return p, !m.Email.Equal(state.Email)
+}
+
+// fromAPI copies the backend's user into the model; empty optional strings become null.
+func (m *userModel) fromAPI(u *client.User) {
+	m.ID = types.StringValue(u.ID)
+	m.EnterpriseID = types.StringValue(u.EnterpriseID)
+	m.GroupID = types.StringValue(u.GroupID)
+	m.FirstName = types.StringValue(u.FirstName)
+	m.LastName = types.StringValue(u.LastName)
+	m.CallingLineIDFirstName = types.StringValue(u.CallingLineIDFirstName)
+	m.CallingLineIDLastName = types.StringValue(u.CallingLineIDLastName)
+	m.Department = optionalString(u.Department)
+	m.TimeZone = optionalString(u.TimeZone)
+	m.PagerNumber = optionalString(u.PagerNumber)
+	m.MobileNumber = optionalString(u.MobileNumber)
+	m.Email = optionalString(u.Email)
+}
+
+// optionalString maps the API's "" (unset) to null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

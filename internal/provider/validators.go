@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
+)
+
+// ruleValidator adapts a rule of internal/rules to a plan-time string attribute validator. The
+// diagnostic names the attribute (the framework adds its path) and the rule (its code and message).
+type ruleValidator struct {
+	description string
+	check       func(string) error
+}
+
+var _ validator.String = ruleValidator{}
+
+func (v ruleValidator) Description(_ context.Context) string         { return v.description }
+func (v ruleValidator) MarkdownDescription(_ context.Context) string { return v.description }
+
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if s == "" {
+		return // an empty string means "unset"; required-ness is the schema's business
+	}
+	if err := v.check(s); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), ruleMessage(err))
+	}
+}
+
+// ruleMessage renders a rule violation for a diagnostic: the rule's message and its code.
+func ruleMessage(err error) string {
+	var v *rules.Violation
+	if errors.As(err, &v) {
+		return v.Message + " (rule " + v.Code + ")"
+	}
+	return err.Error()
+}
+
+func emailValidator() validator.String {
+	return ruleValidator{"must be a valid email address (local@domain)", rules.ValidateEmail}
+}
+
+func e164Validator() validator.String {
+	return ruleValidator{"must be an E.164 phone number, e.g. +17205551200", rules.ValidateE164}
+}
+
+func timeZoneValidator() validator.String {
+	return ruleValidator{"must be an IANA time zone name, e.g. America/Denver", rules.ValidateTimeZone}
+}
+
+func extensionValidator() validator.String {
+	return ruleValidator{"must be 2 to 10 digits", rules.ValidateExtension}
+}
+
+// durationValidator checks a Go duration string such as "30s".
+type durationValidator struct{}
+
+var _ validator.String = durationValidator{}
+
+func (durationValidator) Description(_ context.Context) string {
+	return "must be a positive Go duration such as 30s or 2m"
+}
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", req.Path.String()+" "+v.Description(ctx)+
+			", got "+req.ConfigValue.String())
+	}
+}

@@ -1,0 +1,39 @@
+// Command terraform-provider-ucprov is the Terraform provider for the UC provisioning API: Webex
+// calling users, their numbers, E911 addresses, IM&P and Webex activation.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/provider"
+)
+
+// Run "go generate" to format example terraform files and generate the docs for the registry/website.
+
+//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0 generate --provider-name ucprov
+
+var (
+	// version is set by the release build (goreleaser: -X main.version={{.Version}}).
+	version = "dev"
+	// commit is set by the release build (goreleaser: -X main.commit={{.Commit}}).
+	commit = "none"
+)
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	opts := providerserver.ServeOpts{
+		Address: "registry.terraform.io/ucprov/ucprov",
+		Debug:   debug,
+	}
+
+	if err := providerserver.Serve(context.Background(), provider.New(version, commit), opts); err != nil {
+		log.Fatal(err.Error())
+	}
+}

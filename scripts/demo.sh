@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The quick start: start the sandbox on a free port with a temporary file database, apply
+# examples/quickstart with the locally built provider (dev_overrides), print what was created,
+# check that a second plan has no changes, print the activation status, and stop the sandbox.
+# No network beyond loopback.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+terraform="${TERRAFORM:-terraform}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ucprov-demo.XXXXXX")"
+sandbox_pid=""
+
+cleanup() {
+  if [[ -n "$sandbox_pid" ]] && kill -0 "$sandbox_pid" 2>/dev/null; then
+    kill -TERM "$sandbox_pid" && wait "$sandbox_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> building the sandbox"
+go build -o "$work/ucprov-sandbox" "$repo/internal/sandbox/cmd/ucprov-sandbox"
+
+echo "==> starting the sandbox (database $work/sandbox.db)"
+"$work/ucprov-sandbox" --listen 127.0.0.1:0 --db "$work/sandbox.db" --seed demo \
+  --job-tick 100ms --env-file "$work/sandbox.env" >"$work/sandbox.out" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  [[ -s "$work/sandbox.env" ]] && break
+  if ! kill -0 "$sandbox_pid" 2>/dev/null; then cat "$work/sandbox.log" >&2; exit 1; fi
+  sleep 0.1
+done
+# shellcheck disable=SC1091
+source "$work/sandbox.env"
+echo "    UCPROV_ENDPOINT=$UCPROV_ENDPOINT UCPROV_ENTERPRISE_ID=$UCPROV_ENTERPRISE_ID"
+
+# A CLI configuration of our own: the provider comes from ./bin, nothing is downloaded.
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/ucprov/ucprov" = "$repo/bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+cp -r "$repo/examples/quickstart" "$work/quickstart"
+cd "$work/quickstart"
+
+echo "==> terraform apply"
+"$terraform" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e 'Provider development overrides' \
+  -e 'dev_overrides' -e '^ - registry' -e 'The behavior may therefore' -e 'published releases' -e '^│ *$' || true
+test "${PIPESTATUS[0]}" -eq 0
+
+echo "==> created"
+"$terraform" output -no-color
+
+echo "==> second plan (must say: No changes)"
+set +e
+"$terraform" plan -detailed-exitcode -input=false -no-color >"$work/plan2.txt" 2>&1
+code=$?
+set -e
+if [[ $code -ne 0 ]] || ! grep -q "No changes" "$work/plan2.txt"; then
+  cat "$work/plan2.txt"
+  echo "demo failed: the second plan is not empty (exit code $code)" >&2
+  exit 1
+fi
+grep "No changes" "$work/plan2.txt"
+
+if "$terraform" output -raw activation_status >/dev/null 2>&1; then
+  echo "==> activation status"
+  "$terraform" output -raw activation_status
+fi
+echo "==> done; stopping the sandbox"
