@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -192,11 +193,15 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserResource,
+		NewUserNumberResource,
+		NewE911AddressResource,
 	}
 }
 
 func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewAvailableNumbersDataSource,
+	}
 }
 
 // stringOrEnv returns the configured value, or else the environment variable.
@@ -220,4 +225,18 @@ func configuredData(raw any, add func(summary, detail string)) *providerData {
 		return nil
 	}
 	return d
+}
+
+// enterprise returns the configured enterprise or the provider's default, adding an error naming
+// the attribute when there is neither.
+func (d *providerData) enterprise(v types.String, p path.Path, diags *diag.Diagnostics) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	if d.enterpriseID == "" {
+		diags.AddAttributeError(p, "Missing enterprise",
+			"Set "+p.String()+", or a default enterprise_id in the provider block (or the "+EnvEnterpriseID+
+				" environment variable).")
+	}
+	return d.enterpriseID
 }

@@ -220,21 +220,24 @@ resource "ucprov_user" "test" {
 // request that writes reaches the backend.
 func TestAccUser_invalid(t *testing.T) {
 	sb := acctest.Start(t)
-	cases := []struct{ body, want string }{
-		{`email = "not-an-email"`, `(?s)Invalid email.*email_invalid`},
-		{`email = "Ada <ada@acme.example>"`, `(?s)Invalid email.*email_invalid`},
-		{`time_zone = "Mars/Olympus_Mons"`, `(?s)Invalid time_zone.*time_zone_invalid`},
-		{`pager_number = "720-555-1200"`, `(?s)Invalid pager_number.*phone_number_invalid`},
-		{`mobile_number = "+0123"`, `(?s)Invalid mobile_number.*phone_number_invalid`},
-		{`department = ""`, `(?s)Attribute department string length must be at least 1`},
-		{`email_change_strategy = "ask"`, `(?s)email_change_strategy.*value must be one of`},
+	cases := []struct {
+		body string
+		want []string
+	}{
+		{`email = "not-an-email"`, []string{"Invalid email", "email_invalid"}},
+		{`email = "Ada <ada@acme.example>"`, []string{"Invalid email", "email_invalid"}},
+		{`time_zone = "Mars/Olympus_Mons"`, []string{"Invalid time_zone", "time_zone_invalid"}},
+		{`pager_number = "720-555-1200"`, []string{"Invalid pager_number", "phone_number_invalid"}},
+		{`mobile_number = "+0123"`, []string{"Invalid mobile_number", "phone_number_invalid"}},
+		{`department = ""`, []string{"Attribute department string length must be at least 1"}},
+		{`email_change_strategy = "ask"`, []string{"email_change_strategy", "value must be one of"}},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
 			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  "+c.body+"\n"),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
+			ExpectError: errRe(c.want...),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -258,7 +261,7 @@ func TestAccUser_emailInUse(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  email = \"TAKEN@acme.example\"\n"),
-			ExpectError: regexp.MustCompile(`(?s)email_in_use`),
+			ExpectError: errRe("email_in_use"),
 		}},
 	})
 }

@@ -1,0 +1,276 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
+)
+
+const e911StatusNeedsReview = "needs_review"
+
+var (
+	_ resource.ResourceWithConfigure        = &e911AddressResource{}
+	_ resource.ResourceWithImportState      = &e911AddressResource{}
+	_ resource.ResourceWithModifyPlan       = &e911AddressResource{}
+	_ resource.ResourceWithConfigValidators = &e911AddressResource{}
+)
+
+// NewE911AddressResource is the constructor the provider registers.
+func NewE911AddressResource() resource.Resource { return &e911AddressResource{} }
+
+type e911AddressResource struct{ data *providerData }
+
+// e911AddressModel maps the ucprov_e911_address resource.
+type e911AddressModel struct {
+	ID         types.String `tfsdk:"id"`
+	UserID     types.String `tfsdk:"user_id"`
+	Address1   types.String `tfsdk:"address1"`
+	Address2   types.String `tfsdk:"address2"`
+	City       types.String `tfsdk:"city"`
+	State      types.String `tfsdk:"state"`
+	PostalCode types.String `tfsdk:"postal_code"`
+	Country    types.String `tfsdk:"country"`
+	Normalized types.Object `tfsdk:"normalized"`
+	Status     types.String `tfsdk:"status"`
+}
+
+// addressAttrs maps API field names to attribute names.
+var addressAttrs = map[string]string{
+	"address1": "address1", "address2": "address2", "city": "city", "state": "state",
+	"postalCode": "postal_code", "country": "country",
+}
+
+var normalizedAttrTypes = map[string]attr.Type{
+	"address1": types.StringType, "address2": types.StringType, "city": types.StringType,
+	"state": types.StringType, "postal_code": types.StringType, "country": types.StringType,
+}
+
+func (r *e911AddressResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_e911_address"
+}
+
+func (r *e911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	str := func(desc string, required bool) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc, Required: required, Optional: !required,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+	}
+	normalized := map[string]schema.Attribute{}
+	for name := range normalizedAttrTypes {
+		normalized[name] = schema.StringAttribute{Computed: true, MarkdownDescription: "Normalised `" + name + "`."}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The E911 (emergency) address of a user. The address is validated at plan time " +
+			"(required fields, ISO country, USPS state and ZIP, Canadian postal codes). The backend normalises it " +
+			"(upper case, USPS abbreviations); the normalised form is in `normalized`, while the attributes keep " +
+			"your spelling, so there is no perpetual diff. When the user's number changes the backend marks the " +
+			"address `needs_review`; the next plan then shows an update that re-confirms it.",
+		Attributes: map[string]schema.Attribute{
+			"address1": str("Street address.", true),
+			"address2": str("Suite, floor, building.", false),
+			"city":     str("City.", true),
+			"country":  str("ISO 3166-1 alpha-2 country code, e.g. `US`, `CA`, `FR`.", true),
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Same as `user_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"normalized": schema.SingleNestedAttribute{
+				MarkdownDescription: "The address as the backend normalised it.",
+				Computed:            true,
+				Attributes:          normalized,
+			},
+			"postal_code": str("Postal code: ZIP or ZIP+4 in the US, `A1A 1A1` in Canada.", true),
+			"state":       str("State or province: a USPS code in the US, a province code in Canada.", true),
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`valid`, or `needs_review` after the user's number changed.",
+				Computed:            true,
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The user (`usr_…`). Changing it replaces the address.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *e911AddressResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{addressValidator{}}
+}
+
+func (r *e911AddressResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// ModifyPlan keeps normalized and status when nothing changes, and plans a re-confirmation when
+// the backend says the address needs review.
+func (r *e911AddressResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy or create: normalized and status stay unknown on create
+	}
+	var plan, state e911AddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.address() != state.address() || plan.hasUnknown() {
+		plan.Normalized = types.ObjectUnknown(normalizedAttrTypes)
+		plan.Status = types.StringUnknown()
+	} else if state.Status.ValueString() == e911StatusNeedsReview {
+		plan.Normalized = types.ObjectUnknown(normalizedAttrTypes)
+		plan.Status = types.StringUnknown()
+		resp.Diagnostics.AddWarning("E911 address needs review",
+			"The backend marks the E911 address of user "+state.UserID.ValueString()+" as needing review (its "+
+				"phone number changed). This plan re-confirms the configured address; check that it is still right.")
+	} else {
+		plan.Normalized = state.Normalized
+		plan.Status = state.Status
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *e911AddressResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan e911AddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state e911AddressModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := r.data.client.GetE911(ctx, state.UserID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "E911 address no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the E911 address", err, nil)
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(state.UserID.ValueString(), e)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *e911AddressResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan e911AddressModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *e911AddressResource) put(ctx context.Context, plan *e911AddressModel, st stateSetter, diags *diagnostics) {
+	userID := plan.UserID.ValueString()
+	e, err := r.data.client.PutE911(ctx, userID, plan.address())
+	if err != nil {
+		addAPIError(diags, "set the E911 address", err, addressAttrs)
+		return
+	}
+	diags.Append(plan.fromAPI(userID, e)...)
+	diags.Append(st.Set(ctx, plan)...)
+}
+
+func (r *e911AddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state e911AddressModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.client.DeleteE911(ctx, state.UserID.ValueString()); err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "delete the E911 address", err, nil)
+	}
+}
+
+func (r *e911AddressResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+func (m *e911AddressModel) address() client.Address {
+	return client.Address{
+		Address1: m.Address1.ValueString(), Address2: m.Address2.ValueString(), City: m.City.ValueString(),
+		State: m.State.ValueString(), PostalCode: m.PostalCode.ValueString(), Country: m.Country.ValueString(),
+	}
+}
+
+func (m *e911AddressModel) hasUnknown() bool {
+	for _, v := range []types.String{m.Address1, m.Address2, m.City, m.State, m.PostalCode, m.Country} {
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
+}
+
+// fromAPI keeps the address as sent (the user's spelling) in the attributes and the backend's
+// normalised form in normalized.
+func (m *e911AddressModel) fromAPI(userID string, e *client.E911) diagnostics {
+	m.ID = types.StringValue(userID)
+	m.UserID = types.StringValue(userID)
+	m.Address1 = types.StringValue(e.Address1)
+	m.Address2 = optionalString(e.Address2)
+	m.City = types.StringValue(e.City)
+	m.State = types.StringValue(e.State)
+	m.PostalCode = types.StringValue(e.PostalCode)
+	m.Country = types.StringValue(e.Country)
+	m.Status = types.StringValue(e.Status)
+	n := e.Normalized
+	obj, d := types.ObjectValue(normalizedAttrTypes, map[string]attr.Value{
+		"address1": types.StringValue(n.Address1), "address2": types.StringValue(n.Address2),
+		"city": types.StringValue(n.City), "state": types.StringValue(n.State),
+		"postal_code": types.StringValue(n.PostalCode), "country": types.StringValue(n.Country),
+	})
+	m.Normalized = obj
+	return d
+}
+
+// addressValidator runs rules.ValidateAddress at plan time once every attribute is known, and
+// attaches each violation to its attribute.
+type addressValidator struct{}
+
+func (addressValidator) Description(_ context.Context) string {
+	return "the address must satisfy the E911 address rules"
+}
+func (v addressValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (addressValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m e911AddressModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.hasUnknown() {
+		return
+	}
+	a := m.address()
+	for _, v := range rules.ValidateAddress(rules.Address{
+		Address1: a.Address1, Address2: a.Address2, City: a.City, State: a.State, PostalCode: a.PostalCode, Country: a.Country,
+	}) {
+		name, ok := addressAttrs[v.Field]
+		if !ok {
+			resp.Diagnostics.AddError("Invalid E911 address", ruleMessage(v))
+			continue
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Invalid "+name, ruleMessage(v))
+	}
+}

@@ -1,0 +1,21 @@
+package provider_test
+
+import (
+	"regexp"
+	"strings"
+)
+
+// errRe matches a Terraform error output containing every part in order. Terraform wraps
+// diagnostics at the terminal width and prefixes each line with "│", so the words of a part may be
+// split over lines.
+func errRe(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `[\s│]+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}

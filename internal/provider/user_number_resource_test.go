@@ -1,0 +1,266 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+const numberName = "ucprov_user_number.test"
+
+func numberConfig(sb *acctest.Sandbox, numberBody string) string {
+	return sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_user" "test" {
+  group_id   = %q
+  first_name = "Ada"
+  last_name  = "Lovelace"
+}
+
+resource "ucprov_user_number" "test" {
+  user_id = ucprov_user.test.id
+%s
+}
+`, acctest.GroupDenver, numberBody)
+}
+
+func TestAccUserNumber_basic(t *testing.T) {
+	sb := acctest.Start(t)
+	var userID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			// The user is gone and both numbers are back in the inventory.
+			for _, n := range []string{"+17205551210", "+17205551211"} {
+				if err := checkNumberAvailable(sb, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: numberConfig(sb, `
+  phone_number = "+17205551210"
+  extension    = "1210"
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("activate"), knownvalue.Bool(true)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureID("ucprov_user.test", &userID),
+					resource.TestCheckResourceAttrPair(numberName, "user_id", "ucprov_user.test", "id"),
+					func(*terraform.State) error {
+						n, err := sb.Client().GetNumber(acctest.Ctx(), userID)
+						if err != nil {
+							return err
+						}
+						if n.PhoneNumber != "+17205551210" || n.Extension != "1210" || n.NumberState != "active" {
+							return fmt.Errorf("backend number does not match: %+v", n)
+						}
+						return nil
+					},
+				),
+			},
+			{ResourceName: numberName, ImportState: true, ImportStateVerify: true},
+			{
+				Config: numberConfig(sb, `
+  phone_number = "+17205551211"
+  extension    = "1211"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(numberName, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("active")),
+				},
+				Check: func(*terraform.State) error { return checkNumberAvailable(sb, "+17205551210") },
+			},
+			{
+				Config: numberConfig(sb, `
+  phone_number = "+17205551211"
+  extension    = "1211"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: func() {
+					if err := sb.Client().DeleteNumber(acctest.Ctx(), userID); err != nil {
+						t.Fatalf("unassign out of band: %v", err)
+					}
+				},
+				Config: numberConfig(sb, `
+  phone_number = "+17205551211"
+  extension    = "1211"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(numberName, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserNumber_kinds: an extension-only user, a number-only user, and a number left inactive.
+func TestAccUserNumber_kinds(t *testing.T) {
+	sb := acctest.Start(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: numberConfig(sb, `  extension = "42"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("phone_number"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: numberConfig(sb, "  phone_number = \"+17205551250\"\n  activate = false\n"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("inactive")),
+					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("extension"), knownvalue.Null()),
+				},
+			},
+			{
+				// Turning activate on activates the number left inactive, in place.
+				Config: numberConfig(sb, `  phone_number = "+17205551250"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(numberName, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("active")),
+					},
+				},
+			},
+			{
+				Config:      numberConfig(sb, `  activate = true`),
+				ExpectError: errRe("At least one attribute out of [phone_number,extension] must be specified"),
+			},
+		},
+	})
+}
+
+// TestAccUserNumber_conflicts: an extension used by another user, a number of another user and a
+// number outside the group's inventory are plan-time errors naming the attribute, the rule and
+// the other user, and no write reaches the backend.
+func TestAccUserNumber_conflicts(t *testing.T) {
+	sb := acctest.Start(t)
+	c := sb.Client()
+	other, err := c.CreateUser(acctest.Ctx(), acctest.Enterprise, client.UserInput{GroupID: acctest.GroupDenver, FirstName: "Bob", LastName: "Holder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutNumber(acctest.Ctx(), other.ID, client.NumberInput{PhoneNumber: "+17205551230", Extension: "1300"}); err != nil {
+		t.Fatal(err)
+	}
+	var writes int64
+	mark := func() { writes = sb.WriteCount() }
+	unchanged := func() {
+		if got := sb.WriteCount(); got != writes {
+			t.Errorf("a plan-time error let %d writes reach the sandbox: %v", got-writes, sb.Metrics())
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n")},
+			{
+				PreConfig:   mark,
+				Config:      numberConfig(sb, `  extension = "1300"`),
+				ExpectError: errRe("Extension already in use", other.ID+" (Bob Holder)", "extension_in_use"),
+			},
+			{
+				PreConfig:   unchanged,
+				Config:      numberConfig(sb, `  phone_number = "+17205551230"`),
+				ExpectError: errRe("Number already assigned", other.ID+" (Bob Holder)", "number_in_use"),
+			},
+			{
+				PreConfig:   unchanged,
+				Config:      numberConfig(sb, `  phone_number = "+33634333200"`),
+				ExpectError: errRe("not in the number inventory of group grp_denver", "number_not_in_inventory"),
+			},
+			{
+				PreConfig:   unchanged,
+				Config:      numberConfig(sb, `  extension = "1-300"`),
+				ExpectError: errRe("Invalid extension", "extension_invalid"),
+			},
+			{
+				PreConfig: unchanged,
+				Config:    numberConfig(sb, `  extension = "1301"`),
+			},
+		},
+	})
+}
+
+// TestAccUserNumber_swap: swapping the extensions of two users fails at plan time with advice,
+// and nothing is half-applied.
+func TestAccUserNumber_swap(t *testing.T) {
+	sb := acctest.Start(t)
+	cfg := func(a, b string) string {
+		return sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_user" "a" {
+  group_id   = %[1]q
+  first_name = "Ann"
+  last_name  = "A"
+}
+resource "ucprov_user" "b" {
+  group_id   = %[1]q
+  first_name = "Ben"
+  last_name  = "B"
+}
+resource "ucprov_user_number" "a" {
+  user_id   = ucprov_user.a.id
+  extension = %[2]q
+}
+resource "ucprov_user_number" "b" {
+  user_id   = ucprov_user.b.id
+  extension = %[3]q
+}
+`, acctest.GroupDenver, a, b)
+	}
+	var writes int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("1401", "1402")},
+			{
+				PreConfig:   func() { writes = sb.WriteCount() },
+				Config:      cfg("1402", "1401"),
+				ExpectError: errRe("Extension already in use", "swaps the extension of two users"),
+			},
+			{
+				PreConfig: func() {
+					if got := sb.WriteCount(); got != writes {
+						t.Errorf("the refused swap wrote %d times", got-writes)
+					}
+				},
+				// The documented way: a temporary extension first, then one move per apply.
+				Config: cfg("1499", "1402"),
+			},
+			{Config: cfg("1499", "1401")},
+			{Config: cfg("1402", "1401"), ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			}},
+		},
+	})
+}
+
+func checkNumberAvailable(sb *acctest.Sandbox, number string) error {
+	avail := true
+	inv, err := sb.Client().ListNumbers(acctest.Ctx(), acctest.Enterprise, client.NumberFilter{PhoneNumber: number, Available: &avail})
+	if err != nil {
+		return err
+	}
+	if len(inv) != 1 {
+		return fmt.Errorf("number %s is not back in the available inventory: %+v", number, inv)
+	}
+	return nil
+}
