@@ -195,6 +195,7 @@ func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource
 		NewUserResource,
 		NewUserNumberResource,
 		NewE911AddressResource,
+		NewCallForwardingResource,
 	}
 }
 

@@ -49,6 +49,13 @@ type userModel struct {
 	MobileNumber           types.String `tfsdk:"mobile_number"`
 	Email                  types.String `tfsdk:"email"`
 	EmailChangeStrategy    types.String `tfsdk:"email_change_strategy"`
+
+	VoicemailPasscode          types.String `tfsdk:"voicemail_passcode"`
+	VoicemailPasscodeWO        types.String `tfsdk:"voicemail_passcode_wo"`
+	VoicemailPasscodeWOVersion types.Int64  `tfsdk:"voicemail_passcode_wo_version"`
+	PortalPassword             types.String `tfsdk:"portal_password"`
+	PortalPasswordWO           types.String `tfsdk:"portal_password_wo"`
+	PortalPasswordWOVersion    types.Int64  `tfsdk:"portal_password_wo_version"`
 }
 
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,6 +70,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			Validators:          append([]validator.String{stringvalidator.LengthAtLeast(1)}, v...),
 		}
 	}
+	attrs := secretAttributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Webex calling user of an enterprise. The user is the anchor of every other " +
 			"resource: number and extension, E911 address, IM&P, activation, call forwarding.",
@@ -128,6 +136,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				"group's time zone.", timeZoneValidator()),
 		},
 	}
+	for name, a := range attrs {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -172,11 +183,17 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.CallingLineIDLastName = plan.LastName
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -186,6 +203,14 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
+	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
+		// Roll back, so that the backend and the state agree (no user) and the next plan creates it.
+		if delErr := r.data.client.DeleteUser(ctx, u.ID, ""); delErr != nil && !client.IsNotFound(delErr) {
+			err = fmt.Errorf("%w; rolling back the new user %s also failed: %w", err, u.ID, delErr)
+		}
+		addAPIError(&resp.Diagnostics, "create user", err, nil)
+		return
+	}
 	plan.fromAPI(u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -220,6 +245,11 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	patch, emailChanged := plan.toPatch(&state)
 	var (
 		u   *client.User
@@ -243,6 +273,17 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	plan.fromAPI(u)
+	if passcodeWritten, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
+		// The profile change is saved; what was not written keeps its prior value, so the next plan
+		// shows exactly that.
+		if !passcodeWritten {
+			plan.VoicemailPasscode, plan.VoicemailPasscodeWOVersion = state.VoicemailPasscode, state.VoicemailPasscodeWOVersion
+		}
+		plan.PortalPassword, plan.PortalPasswordWOVersion = state.PortalPassword, state.PortalPasswordWOVersion
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		addAPIError(&resp.Diagnostics, "update user", err, nil)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -1,0 +1,492 @@
+// Package client is the typed HTTP client of the provisioning API v1 (api/README.md).
+//
+// Every method takes a context first; the context bounds the whole call, retries included, and
+// its tflog logger (if any) receives one debug line per attempt. The client retries 429, 5xx and
+// connection errors with go-retryablehttp, honours Retry-After, sends an Idempotency-Key on every
+// POST (the same key on each retry of one call) so that a POST is safe to retry, limits its own
+// request rate when the server answers 429, follows paging links, and turns every non-2xx answer
+// into an *APIError (errors.Is(err, ErrNotFound) for a 404).
+//
+// The client knows nothing about Terraform beyond logging through tflog. It never logs the token,
+// the Authorization header, request or response bodies, passcodes or passwords.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Defaults applied by New for zero Config fields.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultUserAgent      = "ucprov-client"
+)
+
+const (
+	maxResponseBytes = 32 << 20 // a list page of 1000 users is far below this
+	maxErrorBytes    = 64 << 10
+)
+
+// Config configures a Client. Only Endpoint and Token are required.
+type Config struct {
+	// Endpoint is the base URL of the API, e.g. https://uc.example.com; the client appends
+	// /v1/... (a trailing "/v1" is accepted and dropped). Plain http is allowed only for
+	// loopback hosts (127.0.0.0/8, ::1, localhost).
+	Endpoint string
+	// Token is the bearer token. It is never logged.
+	Token string
+	// MaxRetries is the number of retries after the first attempt; 0 means no retries.
+	MaxRetries int
+	// RequestTimeout bounds one attempt (connect, headers and body); 0 means 30s.
+	RequestTimeout time.Duration
+	// RequestsPerSecond is a client-side rate limit; 0 means none. Either way the client slows
+	// down by itself when the server answers 429 and recovers gradually afterwards.
+	RequestsPerSecond float64
+	// RetryWaitMin and RetryWaitMax bound the wait between attempts (defaults 500ms and 30s).
+	// Retry-After is honoured but capped at RetryWaitMax.
+	RetryWaitMin time.Duration
+	// RetryWaitMax: see RetryWaitMin.
+	RetryWaitMax time.Duration
+	// UserAgent is sent on every request; empty means DefaultUserAgent.
+	UserAgent string
+	// HTTPClient optionally replaces the underlying HTTP client (tests, proxies, custom TLS).
+	// The client copies it; its Timeout is set to RequestTimeout when zero, and redirects are
+	// not followed unless it sets its own CheckRedirect.
+	HTTPClient *http.Client
+}
+
+// Client is a client of the provisioning API. It is safe for concurrent use.
+type Client struct {
+	endpoint  string // scheme://host[/prefix], no trailing slash
+	token     string
+	userAgent string
+	rc        *retryablehttp.Client
+	limiter   *adaptiveLimiter
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	endpoint, err := normalizeEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("token is required")
+	}
+	if strings.ContainsAny(cfg.Token, "\r\n") {
+		return nil, errors.New("token must not contain line breaks")
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries must not be negative, got %d", cfg.MaxRetries)
+	}
+	if cfg.RequestTimeout < 0 {
+		return nil, fmt.Errorf("request timeout must not be negative, got %s", cfg.RequestTimeout)
+	}
+	if cfg.RequestsPerSecond < 0 {
+		return nil, fmt.Errorf("requests per second must not be negative, got %g", cfg.RequestsPerSecond)
+	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+		return nil, errors.New("retry wait bounds must not be negative")
+	}
+	timeout := cfg.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if waitMin == 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax == 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	if waitMin > waitMax {
+		return nil, fmt.Errorf("retry wait min (%s) is greater than retry wait max (%s)", waitMin, waitMax)
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+
+	var hc *http.Client
+	if cfg.HTTPClient != nil {
+		cp := *cfg.HTTPClient
+		hc = &cp
+	} else {
+		hc = cleanhttp.DefaultPooledClient()
+	}
+	if hc.Timeout == 0 {
+		hc.Timeout = timeout
+	}
+	if hc.CheckRedirect == nil {
+		// The API never redirects; following one could carry the token elsewhere.
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+
+	c := &Client{
+		endpoint:  endpoint,
+		token:     cfg.Token,
+		userAgent: ua,
+		limiter:   newAdaptiveLimiter(cfg.RequestsPerSecond),
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:     hc,
+		Logger:         nil, // we log through tflog in the hooks below
+		RetryWaitMin:   waitMin,
+		RetryWaitMax:   waitMax,
+		RetryMax:       cfg.MaxRetries,
+		CheckRetry:     c.checkRetry,
+		Backoff:        backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: c.beforeAttempt,
+		PrepareRetry:   c.prepareRetry,
+	}
+	return c, nil
+}
+
+// normalizeEndpoint checks the endpoint URL and returns it without a trailing slash or /v1.
+func normalizeEndpoint(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("endpoint is required")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("invalid endpoint %q: %w", raw, err)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "", fmt.Errorf("invalid endpoint %q: want an absolute URL such as https://uc.example.com", raw)
+	}
+	if u.User != nil {
+		return "", errors.New("invalid endpoint: it must not contain credentials; use the token")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("invalid endpoint %q: it must not contain a query or a fragment", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("invalid endpoint %q: plain http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", raw)
+		}
+	default:
+		return "", fmt.Errorf("invalid endpoint %q: scheme must be https (or http for a loopback host)", raw)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
+	u.RawPath = ""
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// callInfo travels in the request context so that the retry hooks know which call they serve.
+// The hooks of one call run on the goroutine of that call, one after the other.
+type callInfo struct {
+	method         string
+	path           string // URL path only: ids, never secrets, never the query
+	idempotencyKey string
+	// retrySafe: a repeat cannot do the work twice (every method but a POST without key).
+	retrySafe    bool
+	attempts     int
+	attemptStart time.Time
+}
+
+type callInfoKey struct{}
+
+func callInfoFrom(ctx context.Context) *callInfo {
+	ci, _ := ctx.Value(callInfoKey{}).(*callInfo)
+	return ci
+}
+
+// logFields returns the fields every log line of a call carries. Never add headers or bodies.
+func (ci *callInfo) logFields() map[string]any {
+	f := map[string]any{
+		"http_method": ci.method,
+		"http_path":   ci.path,
+		"attempt":     ci.attempts,
+	}
+	if ci.idempotencyKey != "" {
+		f["idempotency_key"] = ci.idempotencyKey
+	}
+	return f
+}
+
+// beforeAttempt runs before every attempt (retryablehttp's RequestLogHook).
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
+	if ci := callInfoFrom(req.Context()); ci != nil {
+		ci.attempts++
+		ci.attemptStart = time.Now()
+	}
+}
+
+// prepareRetry runs before every retry, after the backoff: it waits for the rate limiter.
+func (c *Client) prepareRetry(req *http.Request) error {
+	return c.limiter.wait(req.Context())
+}
+
+// checkRetry decides whether an attempt is retried, feeds the adaptive rate limiter and logs
+// the attempt.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	ci := callInfoFrom(ctx)
+	if ci == nil {
+		ci = &callInfo{retrySafe: true}
+	}
+	if resp != nil {
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			c.limiter.throttle()
+		case resp.StatusCode < 500:
+			c.limiter.recover()
+		}
+	}
+
+	retry, stopErr := retryDecision(ctx, ci.retrySafe, resp, err)
+
+	fields := ci.logFields()
+	if !ci.attemptStart.IsZero() {
+		fields["duration_ms"] = time.Since(ci.attemptStart).Milliseconds()
+	}
+	if resp != nil {
+		fields["http_status"] = resp.StatusCode
+		if id := resp.Header.Get("TrackingID"); id != "" {
+			fields["tracking_id"] = id
+		}
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	switch {
+	case retry && ci.attempts > c.rc.RetryMax:
+		fields["will_retry"] = false
+		tflog.Warn(ctx, "ucprov api attempt failed, no retries left", fields)
+	case retry:
+		fields["will_retry"] = true
+		tflog.Warn(ctx, "ucprov api attempt failed, retrying", fields)
+	default:
+		// The call's outcome is logged once at debug level by doURL.
+		fields["will_retry"] = false
+		tflog.Trace(ctx, "ucprov api attempt", fields)
+	}
+	return retry, stopErr
+}
+
+// retryDecision is the retry policy. A context that is done stops everything. A POST without
+// an Idempotency-Key (retrySafe false) is retried only on 429 and 503, which promise that
+// nothing ran; anything else is retried on connection errors, 429, 500, 502, 503 and 504.
+// Other statuses are final.
+func retryDecision(ctx context.Context, retrySafe bool, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	if err != nil {
+		if !retrySafe {
+			return false, nil
+		}
+		// retryablehttp knows which transport errors are permanent (bad scheme, bad
+		// certificate, too many redirects, invalid header).
+		retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
+		return retry, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true, nil
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return retrySafe, nil
+	}
+	return false, nil
+}
+
+// do runs one API call: path is built by pathOf, query may be nil, body (if not nil) is sent
+// as JSON, ifMatch (if not empty) as If-Match, and a 2xx body is decoded into out (if not nil;
+// a *string receives the raw body). It returns the response headers.
+func (c *Client) do(ctx context.Context, method string, p apiPath, query url.Values, body any, ifMatch string, out any) (http.Header, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	u := c.endpoint + p.path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	return c.doURL(ctx, method, u, body, ifMatch, out)
+}
+
+// doURL is do for an absolute URL of this client's endpoint (the pager's next links).
+func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifMatch string, out any) (http.Header, error) {
+	if ctx == nil {
+		return nil, errors.New("nil context")
+	}
+	var rawBody any
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s request body: %w", strings.ToLower(method), err)
+		}
+		rawBody = b
+	}
+
+	ci := &callInfo{method: method, retrySafe: true}
+	if method == http.MethodPost {
+		ci.idempotencyKey = uuid.NewString()
+	}
+	// Defence in depth: whatever might reach a log line, the token never shows.
+	ctx = tflog.MaskLogStrings(ctx, c.token)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "token", "passcode", "password")
+	reqCtx := context.WithValue(ctx, callInfoKey{}, ci)
+
+	req, err := retryablehttp.NewRequestWithContext(reqCtx, method, rawURL, rawBody)
+	if err != nil {
+		return nil, fmt.Errorf("building %s request: %w", strings.ToLower(method), err)
+	}
+	ci.path = req.URL.EscapedPath()
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("User-Agent", c.userAgent)
+	if _, raw := out.(*string); raw {
+		req.Header.Set("Accept", "text/csv, application/json;q=0.9")
+	} else {
+		req.Header.Set("Accept", "application/json")
+	}
+	if rawBody != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ci.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", ci.idempotencyKey)
+	}
+	if ifMatch = normalizeETag(ifMatch); ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	desc := strings.ToLower(method) + " " + ci.path
+
+	if err := c.limiter.wait(reqCtx); err != nil {
+		return nil, fmt.Errorf("%s: waiting for the client rate limit: %w", desc, err)
+	}
+	start := time.Now()
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%v)", ctxErr, err)
+		}
+		return nil, fmt.Errorf("%s: giving up after %d attempt(s): %w", desc, ci.attempts, err)
+	}
+	defer drainAndClose(resp.Body)
+
+	fields := ci.logFields()
+	delete(fields, "attempt")
+	fields["attempts"] = ci.attempts
+	fields["http_status"] = resp.StatusCode
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := parseAPIError(resp)
+		// A server should never echo the token; if one does, it does not reach a diagnostic.
+		apiErr.Message = strings.ReplaceAll(apiErr.Message, c.token, "***")
+		fields["error_code"] = apiErr.Code
+		fields["tracking_id"] = apiErr.TrackingID
+		tflog.Debug(ctx, "ucprov api call failed", fields)
+		return resp.Header, apiErr
+	}
+	tflog.Debug(ctx, "ucprov api call", fields)
+
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return resp.Header, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return resp.Header, fmt.Errorf("%s: reading response body: %w", desc, err)
+	}
+	if len(data) > maxResponseBytes {
+		return resp.Header, fmt.Errorf("%s: response body larger than %d bytes", desc, maxResponseBytes)
+	}
+	if s, ok := out.(*string); ok {
+		*s = string(data)
+		return resp.Header, nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return resp.Header, fmt.Errorf("%s: empty response body (status %d)", desc, resp.StatusCode)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return resp.Header, fmt.Errorf("%s: decoding response body: %w", desc, err)
+	}
+	return resp.Header, nil
+}
+
+func drainAndClose(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBytes))
+	_ = body.Close()
+}
+
+// normalizeETag quotes a bare etag ("3" becomes `"3"`); "", "*", quoted and weak etags pass.
+func normalizeETag(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "*" || strings.HasPrefix(s, `"`) || strings.HasPrefix(s, "W/") {
+		return s
+	}
+	return `"` + s + `"`
+}
+
+// apiPath is an escaped URL path below the endpoint, or the error that building it met.
+type apiPath struct {
+	path string
+	err  error
+}
+
+// pathOf fills the {name} placeholders of tmpl, in order, with the path-escaped ids. An empty
+// id is an error ("user id is required") so that no call ever hits a collection by mistake.
+func pathOf(tmpl string, ids ...string) apiPath {
+	var b strings.Builder
+	rest := tmpl
+	for _, id := range ids {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			return apiPath{err: fmt.Errorf("internal error: too many ids for path %s", tmpl)}
+		}
+		name := rest[i+1 : j]
+		if strings.TrimSpace(id) == "" {
+			return apiPath{err: fmt.Errorf("%s id is required", name)}
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(url.PathEscape(id))
+		rest = rest[j+1:]
+	}
+	if strings.IndexByte(rest, '{') >= 0 {
+		return apiPath{err: fmt.Errorf("internal error: missing id for path %s", tmpl)}
+	}
+	b.WriteString(rest)
+	return apiPath{path: b.String()}
+}
+
+// maskSecret returns a context whose logger masks s wherever it might appear.
+func maskSecret(ctx context.Context, s string) context.Context {
+	if s == "" {
+		return ctx
+	}
+	return tflog.MaskLogStrings(ctx, s)
+}

@@ -1,0 +1,197 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &impSettingResource{}
+	_ resource.ResourceWithImportState = &impSettingResource{}
+	_ resource.ResourceWithModifyPlan  = &impSettingResource{}
+)
+
+// NewIMPSettingResource is the constructor the provider registers.
+func NewIMPSettingResource() resource.Resource { return &impSettingResource{} }
+
+type impSettingResource struct{ data *providerData }
+
+// impSettingModel maps the ucprov_imp_setting resource.
+type impSettingModel struct {
+	ID      types.String `tfsdk:"id"`
+	UserID  types.String `tfsdk:"user_id"`
+	Enabled types.Bool   `tfsdk:"enabled"`
+}
+
+func (r *impSettingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_imp_setting"
+}
+
+func (r *impSettingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Integrated IM&P (instant messaging and presence) setting of a user. Enabling it " +
+			"needs an email on the user: when the user already exists the plan checks it (rule `email_required`) " +
+			"before anything is written. Disabling IM&P deletes the user's Webex account (an activation goes back " +
+			"to `pending_email_input`); destroying this resource disables IM&P. A change made in the portal shows " +
+			"as drift and is put back by the next apply.\n\n" +
+			"The plan-time check reads the user as it is now: when the same apply also adds the email to an " +
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+		Attributes: map[string]schema.Attribute{
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether Integrated IM&P is enabled for the user. `true` needs an email on the user.",
+				Required:            true,
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Same as `user_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The user (`usr_…`). Changing it replaces the setting (IM&P of the old user is disabled).",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *impSettingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// ModifyPlan checks, with one read of the user and only when IM&P is being switched on, that the
+// user has an email (rule email_required), so that no write happens for a setting the backend
+// would refuse.
+func (r *impSettingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or provider not configured yet (validate)
+	}
+	var plan impSettingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *impSettingModel
+	if !req.State.Raw.IsNull() {
+		state = &impSettingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switchedOn := state == nil || !state.Enabled.ValueBool() || !state.UserID.Equal(plan.UserID)
+	if plan.UserID.IsUnknown() || plan.Enabled.IsUnknown() || !plan.Enabled.ValueBool() || !switchedOn {
+		return // a user created in this apply: the backend checks at apply time
+	}
+	checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("enabled"),
+		"Integrated IM&P", &resp.Diagnostics)
+}
+
+func (r *impSettingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan impSettingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.set(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state impSettingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imp, err := r.data.client.GetIMP(ctx, state.UserID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "user no longer exists; removing its IM&P setting from state", map[string]any{"user_id": state.UserID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the IM&P setting", err, nil)
+		return
+	}
+	state.fromAPI(state.UserID.ValueString(), imp)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *impSettingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan impSettingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.set(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *impSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state impSettingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, err := r.data.client.SetIMP(ctx, state.UserID.ValueString(), false)
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "disable IM&P", err, nil)
+	}
+}
+
+func (r *impSettingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// set writes the setting (an idempotent PUT) and saves the answer.
+func (r *impSettingResource) set(ctx context.Context, plan *impSettingModel, st stateSetter, diags *diagnostics) {
+	userID := plan.UserID.ValueString()
+	imp, err := r.data.client.SetIMP(ctx, userID, plan.Enabled.ValueBool())
+	if client.HasCode(err, "email_required") {
+		diags.AddAttributeError(path.Root("enabled"), "Email required for Integrated IM&P",
+			fmt.Sprintf("User %s has no email, and Integrated IM&P needs one (rule email_required). Set email on "+
+				"the ucprov_user first, then apply again. %s", userID, apiDetail(err)))
+		return
+	}
+	if err != nil {
+		addAPIError(diags, "set the IM&P setting", err, nil)
+		return
+	}
+	tflog.Info(ctx, "set IM&P", map[string]any{"user_id": userID, "enabled": imp.Enabled})
+	plan.fromAPI(userID, imp)
+	diags.Append(st.Set(ctx, plan)...)
+}
+
+func (m *impSettingModel) fromAPI(userID string, imp *client.IMP) {
+	m.ID = types.StringValue(userID)
+	m.UserID = types.StringValue(userID)
+	m.Enabled = types.BoolValue(imp.Enabled)
+}
+
+// checkUserHasEmail reads the user once and adds an error on attr when the user does not exist or
+// has no email (rule email_required); feature names what needs the email.
+func checkUserHasEmail(ctx context.Context, c *client.Client, userID string, attr path.Path, feature string, diags *diagnostics) {
+	u, err := c.GetUser(ctx, userID)
+	if client.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("user_id"), "User not found",
+			"User "+userID+" does not exist (or is not visible with this token).")
+		return
+	}
+	if err != nil {
+		addAPIError(diags, "read the user to check its email", err, nil)
+		return
+	}
+	if u.Email == "" {
+		diags.AddAttributeError(attr, "Email required for "+feature,
+			fmt.Sprintf("User %s has no email, and %s needs one (rule email_required). Set email on the "+
+				"ucprov_user first, then apply again. If this configuration already adds the email to that user, "+
+				"apply the user first (terraform apply -target=ucprov_user.NAME): the check reads the user as it "+
+				"is now. Nothing was written.", userLabel(u), feature))
+	}
+}

@@ -1,0 +1,253 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
+)
+
+// privatePasscodeKey is the private-state key of the last passcode's salted hash, which lets the
+// "not the previous passcode" rules work at plan time for the write-only variant too.
+const privatePasscodeKey = "voicemail_passcode"
+
+type passcodeFingerprint struct {
+	Salt string `json:"salt"`
+	Hash string `json:"hash"`
+}
+
+// secretAttributes are the voicemail passcode and portal password attributes of ucprov_user.
+func secretAttributes() map[string]schema.Attribute {
+	passcodeRules := "6–10 digits (or the enterprise's tighter rules), not the user's phone number or extension " +
+		"or their reverse, no digit more than 5 times in a row, no run of more than 4 ascending or descending " +
+		"digits, not the previous passcode or its reverse. Every rule is checked at plan time."
+	passwordRules := "At least 6 characters with an upper-case letter, a lower-case letter, a digit and a " +
+		"non-alphanumeric character; must not contain the user's first name, last name or email local part. " +
+		"Checked at plan time."
+	return map[string]schema.Attribute{
+		"portal_password": schema.StringAttribute{
+			MarkdownDescription: "Portal password (write-only on the API; kept in state as a sensitive value). " + passwordRules +
+				" Prefer `portal_password_wo` with Terraform 1.11+ / OpenTofu 1.11+ to keep it out of state.",
+			Optional:   true,
+			Sensitive:  true,
+			Validators: []validator.String{passwordValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("portal_password_wo"))},
+		},
+		"portal_password_wo": schema.StringAttribute{
+			MarkdownDescription: "Write-only portal password, never stored in state or plan. Sent when " +
+				"`portal_password_wo_version` changes. " + passwordRules,
+			Optional:   true,
+			Sensitive:  true,
+			WriteOnly:  true,
+			Validators: []validator.String{passwordValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("portal_password_wo_version"))},
+		},
+		"portal_password_wo_version": schema.Int64Attribute{
+			MarkdownDescription: "Change this number to send `portal_password_wo` again.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("portal_password_wo"))},
+		},
+		"voicemail_passcode": schema.StringAttribute{
+			MarkdownDescription: "Voicemail passcode (write-only on the API; kept in state as a sensitive value). " + passcodeRules +
+				" Prefer `voicemail_passcode_wo` with Terraform 1.11+ / OpenTofu 1.11+ to keep it out of state.",
+			Optional:   true,
+			Sensitive:  true,
+			Validators: []validator.String{passcodeValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("voicemail_passcode_wo"))},
+		},
+		"voicemail_passcode_wo": schema.StringAttribute{
+			MarkdownDescription: "Write-only voicemail passcode, never stored in state or plan. Sent when " +
+				"`voicemail_passcode_wo_version` changes. " + passcodeRules + " The provider keeps only a salted hash " +
+				"of the last passcode (in private state) for the \"not the previous passcode\" rules.",
+			Optional:   true,
+			Sensitive:  true,
+			WriteOnly:  true,
+			Validators: []validator.String{passcodeValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo_version"))},
+		},
+		"voicemail_passcode_wo_version": schema.Int64Attribute{
+			MarkdownDescription: "Change this number to send `voicemail_passcode_wo` again.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo"))},
+		},
+	}
+}
+
+// secretChange is a passcode or password to send in this apply, and the attribute it comes from.
+type secretChange struct {
+	attr  string
+	value string
+}
+
+// pendingSecrets returns the passcode and password that this plan sends (nil when unchanged).
+// Write-only values are only in the configuration.
+func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userModel) (passcode, password *secretChange, diags diag.Diagnostics) {
+	pick := func(stored types.String, prior types.String, woAttr string, version, priorVersion types.Int64) *secretChange {
+		if knownNonEmpty(stored) && (state == nil || !stored.Equal(prior)) {
+			return &secretChange{attr: woAttr[:len(woAttr)-3], value: stored.ValueString()}
+		}
+		if version.IsNull() || (state != nil && version.Equal(priorVersion)) {
+			return nil
+		}
+		var wo types.String
+		diags.Append(config.GetAttribute(ctx, path.Root(woAttr), &wo)...)
+		if !knownNonEmpty(wo) {
+			return nil
+		}
+		return &secretChange{attr: woAttr, value: wo.ValueString()}
+	}
+	var prior userModel
+	if state != nil {
+		prior = *state
+	}
+	passcode = pick(plan.VoicemailPasscode, prior.VoicemailPasscode, "voicemail_passcode_wo",
+		plan.VoicemailPasscodeWOVersion, prior.VoicemailPasscodeWOVersion)
+	password = pick(plan.PortalPassword, prior.PortalPassword, "portal_password_wo",
+		plan.PortalPasswordWOVersion, prior.PortalPasswordWOVersion)
+	return passcode, password, diags
+}
+
+// checkSecrets applies, at plan time, the rules that need facts: the enterprise's policy (one
+// read), the user's own number and extension (one read, existing users only), the previous
+// passcode (prior state, or the salted hash in private state) and the user's names.
+func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlanRequest, plan, state *userModel, diags *diag.Diagnostics) {
+	passcode, password, d := pendingSecrets(ctx, req.Config, plan, state)
+	diags.Append(d...)
+	if passcode == nil && password == nil {
+		return
+	}
+	pol := rules.DefaultPasscodePolicy()
+	if ent := plan.EnterpriseID; knownNonEmpty(ent) {
+		pr, err := r.data.client.GetPasscodeRules(ctx, ent.ValueString())
+		if err != nil {
+			addAPIError(diags, "read the enterprise's passcode rules", err, nil)
+			return
+		}
+		pol = policyFromAPI(pr)
+	}
+	if passcode != nil {
+		facts := rules.PasscodeFacts{}
+		if state != nil {
+			n, err := r.data.client.GetNumber(ctx, state.ID.ValueString())
+			switch {
+			case err == nil:
+				facts.PhoneNumber, facts.Extension = n.PhoneNumber, n.Extension
+			case !client.IsNotFound(err):
+				addAPIError(diags, "read the user's number to check the passcode", err, nil)
+				return
+			}
+			facts.IsPrevious = previousPasscode(ctx, req, state)
+		}
+		for _, v := range rules.CheckPasscode(passcode.value, pol, facts) {
+			diags.AddAttributeError(path.Root(passcode.attr), "Invalid "+passcode.attr, ruleMessage(v))
+		}
+	}
+	if password != nil && !plan.FirstName.IsUnknown() && !plan.LastName.IsUnknown() && !plan.Email.IsUnknown() {
+		facts := rules.PasswordFacts{FirstName: plan.FirstName.ValueString(), LastName: plan.LastName.ValueString(), Email: plan.Email.ValueString()}
+		for _, v := range rules.CheckPassword(password.value, pol, facts) {
+			diags.AddAttributeError(path.Root(password.attr), "Invalid "+password.attr, ruleMessage(v))
+		}
+	}
+}
+
+// previousPasscode recognises the last passcode: the stored attribute's prior value, or the salted
+// hash kept in private state after the last write (write-only variant, or an imported user).
+func previousPasscode(ctx context.Context, req resource.ModifyPlanRequest, state *userModel) func(string) bool {
+	prior := state.VoicemailPasscode.ValueString()
+	var fp passcodeFingerprint
+	if raw, _ := req.Private.GetKey(ctx, privatePasscodeKey); len(raw) > 0 {
+		_ = json.Unmarshal(raw, &fp) // a corrupt fingerprint only turns the rule off
+	}
+	return func(candidate string) bool {
+		if prior != "" && candidate == prior {
+			return true
+		}
+		return fp.Hash != "" && rules.HashPasscode(fp.Salt, candidate) == fp.Hash
+	}
+}
+
+// privateSetter is the private state of a Create or Update response.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// writeSecrets sends the pending passcode and password and records the passcode's fingerprint. It
+// reports whether the passcode was written, so that a caller can keep the state exact when only the
+// password failed.
+func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, password *secretChange, priv privateSetter) (passcodeWritten bool, err error) {
+	if passcode != nil {
+		if err := r.data.client.SetVoicemailPasscode(ctx, id, passcode.value); err != nil {
+			return false, fmt.Errorf("set %s: %w", passcode.attr, err)
+		}
+		passcodeWritten = true
+		tflog.Info(ctx, "voicemail passcode set", map[string]any{"user_id": id})
+		salt := make([]byte, 16)
+		_, _ = rand.Read(salt)
+		fp, _ := json.Marshal(passcodeFingerprint{Salt: hex.EncodeToString(salt), Hash: rules.HashPasscode(hex.EncodeToString(salt), passcode.value)})
+		if d := priv.SetKey(ctx, privatePasscodeKey, fp); d.HasError() {
+			return true, fmt.Errorf("record the passcode fingerprint in private state")
+		}
+	}
+	if password != nil {
+		if err := r.data.client.SetPortalPassword(ctx, id, password.value); err != nil {
+			return passcodeWritten, fmt.Errorf("set %s: %w", password.attr, err)
+		}
+		tflog.Info(ctx, "portal password set", map[string]any{"user_id": id})
+	}
+	return passcodeWritten, nil
+}
+
+func policyFromAPI(p *client.PasscodeRules) rules.PasscodePolicy {
+	return rules.PasscodePolicy{
+		MinLength: p.MinLength, MaxLength: p.MaxLength, MaxRepeatedDigits: p.MaxRepeatedDigits,
+		MaxSequenceLength: p.MaxSequenceLength, BlockUserNumber: p.BlockUserNumber,
+		BlockReversedUserNumber: p.BlockReversedUserNumber, BlockPrevious: p.BlockPrevious,
+		BlockPreviousReversed: p.BlockPreviousReversed, PasswordMinLength: p.PasswordMinLength,
+	}
+}
+
+// passcodeValidator checks the passcode rules that need no facts, with the default policy (an
+// enterprise can only tighten it; its own policy is checked in ModifyPlan).
+type passcodeValidator struct{}
+
+func (passcodeValidator) Description(_ context.Context) string {
+	return "must satisfy the voicemail passcode rules"
+}
+func (v passcodeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (passcodeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, v := range rules.CheckPasscodeStatic(req.ConfigValue.ValueString(), rules.DefaultPasscodePolicy()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), ruleMessage(v))
+	}
+}
+
+// passwordValidator checks the password strength rule with the default policy.
+type passwordValidator struct{}
+
+func (passwordValidator) Description(_ context.Context) string {
+	return "must satisfy the portal password rules"
+}
+func (v passwordValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (passwordValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, v := range rules.CheckPasswordStrength(req.ConfigValue.ValueString(), rules.DefaultPasscodePolicy()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), ruleMessage(v))
+	}
+}
