@@ -90,7 +90,7 @@ func TestAccE911Address_basic(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("normalized").AtMapKey("address1"), knownvalue.StringExact("350 FIFTH AVE")),
-					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("normalized").AtMapKey("address2"), knownvalue.StringExact("FLOOR 21")),
+					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("normalized").AtMapKey("address2"), knownvalue.StringExact("FL 21")),
 				},
 			},
 			{

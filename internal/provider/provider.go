@@ -195,6 +195,9 @@ func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource
 		NewUserResource,
 		NewUserNumberResource,
 		NewE911AddressResource,
+		NewIMPSettingResource,
+		NewActivationResource,
+		NewDirectorySyncResource,
 		NewCallForwardingResource,
 	}
 }
@@ -202,6 +205,7 @@ func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource
 func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAvailableNumbersDataSource,
+		NewActivationStatusDataSource,
 	}
 }
 

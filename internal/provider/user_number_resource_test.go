@@ -117,6 +117,11 @@ func TestAccUserNumber_kinds(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				Config:      numberConfig(sb, `  activate = true`),
+				PlanOnly:    true,
+				ExpectError: errRe("At least one of these attributes must be configured: [phone_number,extension]"),
+			},
+			{
 				Config: numberConfig(sb, `  extension = "42"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("")),
@@ -139,10 +144,6 @@ func TestAccUserNumber_kinds(t *testing.T) {
 						plancheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("active")),
 					},
 				},
-			},
-			{
-				Config:      numberConfig(sb, `  activate = true`),
-				ExpectError: errRe("At least one attribute out of [phone_number,extension] must be specified"),
 			},
 		},
 	})

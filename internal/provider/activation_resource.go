@@ -1,0 +1,484 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+const (
+	activationDefaultPackage = "webex_calling"
+	waitForQueued            = "queued"
+	waitForProvisioned       = "provisioned"
+
+	activationCreateTimeout = 20 * time.Minute
+	activationPollFirst     = 50 * time.Millisecond
+	activationPollMax       = 5 * time.Second
+)
+
+// activationPackages are the Webex packages the backend knows.
+var activationPackages = []string{"webex_calling", "webex_suite", "webex_meetings", "webex_voice"}
+
+var (
+	_ resource.ResourceWithConfigure   = &activationResource{}
+	_ resource.ResourceWithImportState = &activationResource{}
+	_ resource.ResourceWithModifyPlan  = &activationResource{}
+)
+
+// NewActivationResource is the constructor the provider registers.
+func NewActivationResource() resource.Resource { return &activationResource{} }
+
+type activationResource struct{ data *providerData }
+
+// activationModel maps the ucprov_activation resource.
+type activationModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	UserID              types.String   `tfsdk:"user_id"`
+	Package             types.String   `tfsdk:"package"`
+	SendActivationEmail types.Bool     `tfsdk:"send_activation_email"`
+	EmailSubject        types.String   `tfsdk:"email_subject"`
+	EmailBody           types.String   `tfsdk:"email_body"`
+	WaitFor             types.String   `tfsdk:"wait_for"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	Status              types.String   `tfsdk:"status"`
+	Email               types.String   `tfsdk:"email"`
+	ErrorCode           types.String   `tfsdk:"error_code"`
+	ErrorText           types.String   `tfsdk:"error_text"`
+}
+
+func (r *activationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_activation"
+}
+
+func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	creationOnly := " Used only when the activation is created; changing it later changes nothing on the backend."
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Webex activation of a user. Creating it queues the activation (the portal's " +
+			"\"Activate Webex\"), then waits as `wait_for` says, within `timeouts.create`. The user needs an email: " +
+			"when the user already exists the plan checks it (rule `email_required`) before anything is written.\n\n" +
+			"When the backend reports the activation in status `error` (for instance `email_conflict`: the email " +
+			"already belongs to another Webex account), the apply fails with the backend's code and text and the " +
+			"resource stays in state, tainted; fix the cause (usually the user's email) and apply again: the " +
+			"provider retries through the backend's retry endpoint instead of creating a second activation. An " +
+			"activation found in `error` later (with `wait_for = \"queued\"`) plans an update that retries it.\n\n" +
+			"Changing `package` updates the activation in place. Destroying it deactivates the user (the portal's " +
+			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
+			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
+			"The plan-time email check reads the user as it is now: when the same apply also adds the email to an " +
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+		Attributes: map[string]schema.Attribute{
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email of the user's Webex account, as the backend reports it.",
+				Computed:            true,
+			},
+			"email_body": schema.StringAttribute{
+				MarkdownDescription: "Body of the activation email (with `send_activation_email = true`). Empty means " +
+					"the backend's default text." + creationOnly,
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"email_subject": schema.StringAttribute{
+				MarkdownDescription: "Subject of the activation email (with `send_activation_email = true`). Empty means " +
+					"the backend's default subject." + creationOnly,
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"error_code": schema.StringAttribute{
+				MarkdownDescription: "The backend's error code when `status` is `error` (e.g. `email_conflict`), else null.",
+				Computed:            true,
+			},
+			"error_text": schema.StringAttribute{
+				MarkdownDescription: "The backend's error text when `status` is `error`, else null.",
+				Computed:            true,
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Same as `user_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"package": schema.StringAttribute{
+				MarkdownDescription: "Webex package: `webex_calling` (default), `webex_suite`, `webex_meetings` or " +
+					"`webex_voice`. A change updates the activation in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(activationDefaultPackage),
+				Validators: []validator.String{stringvalidator.OneOf(activationPackages...)},
+			},
+			"send_activation_email": schema.BoolAttribute{
+				MarkdownDescription: "Send the user an activation email. Defaults to `false`." + creationOnly,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Live activation status: `queued`, `pending_email_input`, `pending_email_validation`, " +
+					"`provisioning`, `provisioned` or `error`. Refreshed on every plan.",
+				Computed: true,
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The user (`usr_…`). It must have an email. Changing it replaces the activation " +
+					"(the old user is deactivated).",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"wait_for": schema.StringAttribute{
+				MarkdownDescription: "What the apply waits for: `queued` (default: the activation is accepted, the " +
+					"backend goes on by itself) or `provisioned` (poll until the user is provisioned, or fail on " +
+					"`error`, within `timeouts.create`). With `provisioned`, an activation still on its way (after a " +
+					"timeout, say) plans an update that waits again. Not sent to the API.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(waitForQueued),
+				Validators: []validator.String{stringvalidator.OneOf(waitForQueued, waitForProvisioned)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true,
+				CreateDescription: "How long the apply may wait for the activation (`20m` by default); it also " +
+					"bounds the wait of a retry or a renewed wait in an update. A string such as `30s` or `1h`.",
+			}),
+		},
+	}
+}
+
+func (r *activationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// ModifyPlan checks at creation, with one read of the user, that it has an email; and plans an
+// update (status unknown) when the activation is in error (the update retries it) or, with
+// wait_for = "provisioned", still on its way (the update waits again).
+func (r *activationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or provider not configured yet (validate)
+	}
+	var plan activationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *activationModel
+	if !req.State.Raw.IsNull() {
+		state = &activationModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state == nil || !state.UserID.Equal(plan.UserID) {
+		if !plan.UserID.IsUnknown() { // a user created in this apply: the backend checks at apply time
+			checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("user_id"),
+				"a Webex activation", &resp.Diagnostics)
+		}
+		return
+	}
+	if state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()) {
+		plan.Status = types.StringUnknown()
+		plan.Email = types.StringUnknown()
+		plan.ErrorCode = types.StringUnknown()
+		plan.ErrorText = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+func (r *activationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan activationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, activationCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	userID := plan.UserID.ValueString()
+	c := r.data.client
+	existing, err := c.GetActivation(waitCtx, userID)
+	switch {
+	case client.IsNotFound(err):
+		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI())
+		if client.HasCode(err, "already_activated") {
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
+				alreadyActivatedDetail(userID, "")+" "+apiDetail(err))
+			return
+		}
+		if client.HasCode(err, "email_required") {
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Email required for a Webex activation",
+				fmt.Sprintf("User %s has no email, and a Webex activation needs one (rule email_required). Set email "+
+					"on the ucprov_user first, then apply again. %s", userID, apiDetail(err)))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "queue the activation", err, map[string]string{"package": "package"})
+			return
+		}
+		tflog.Info(ctx, "queued Webex activation", map[string]any{"user_id": userID, "package": plan.Package.ValueString()})
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "read the user's activation", err, nil)
+		return
+	case existing.Status == client.ActivationError:
+		// The activation of a tainted ucprov_activation (or one that failed outside Terraform):
+		// retry it rather than queue a second one.
+		if !r.retry(waitCtx, &plan, existing, &resp.Diagnostics) {
+			return
+		}
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
+			alreadyActivatedDetail(userID, existing.Status))
+		return
+	}
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics)
+}
+
+func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state activationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, err := r.data.client.GetActivation(ctx, state.UserID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "activation no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the activation", err, nil)
+		return
+	}
+	state.fromAPI(state.UserID.ValueString(), a)
+	state.setImportDefaults()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes the package in place, retries an activation in error and waits as wait_for
+// says. Changes of the other attributes only reach the state.
+func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state activationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, activationCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	userID := plan.UserID.ValueString()
+	a, err := r.data.client.GetActivation(waitCtx, userID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the activation", err, nil)
+		return
+	}
+	if a.Status == client.ActivationError {
+		if !r.retry(waitCtx, &plan, a, &resp.Diagnostics) {
+			return
+		}
+	} else if a.Package != plan.Package.ValueString() {
+		if !r.updatePackage(waitCtx, &plan, &resp.Diagnostics) {
+			return
+		}
+	}
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics)
+}
+
+// Delete deactivates the user, except when the activation is in error: nothing was provisioned,
+// and a deactivation would reset the user's name and email for nothing.
+func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state activationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	userID := state.UserID.ValueString()
+	a, err := r.data.client.GetActivation(ctx, userID)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the activation before deactivating", err, nil)
+		return
+	}
+	if a.Status == client.ActivationError {
+		tflog.Info(ctx, "activation is in error: nothing was provisioned, so the user is not deactivated "+
+			"(its name and email are kept)", map[string]any{"user_id": userID, "error_code": a.ErrorCode})
+		return
+	}
+	if err := r.data.client.DeleteActivation(ctx, userID); err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "deactivate the user", err, nil)
+		return
+	}
+	tflog.Info(ctx, "deactivated user", map[string]any{"user_id": userID})
+}
+
+func (r *activationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// retry queues an activation in error again (with the user's current email), then puts the
+// planned package on it when it differs. It reports whether it succeeded.
+func (r *activationResource) retry(ctx context.Context, plan *activationModel, prior *client.Activation, diags *diagnostics) bool {
+	userID := plan.UserID.ValueString()
+	tflog.Info(ctx, "retrying the Webex activation in error", map[string]any{
+		"user_id": userID, "error_code": prior.ErrorCode, "error_text": prior.ErrorText,
+	})
+	if _, err := r.data.client.RetryActivation(ctx, userID, ""); err != nil {
+		addAPIError(diags, "retry the activation", err, nil)
+		return false
+	}
+	if prior.Package != "" && prior.Package != plan.Package.ValueString() {
+		return r.updatePackage(ctx, plan, diags)
+	}
+	return true
+}
+
+func (r *activationResource) updatePackage(ctx context.Context, plan *activationModel, diags *diagnostics) bool {
+	userID := plan.UserID.ValueString()
+	if _, err := r.data.client.UpdateActivationPackage(ctx, userID, plan.Package.ValueString()); err != nil {
+		addAPIError(diags, "change the activation's package", err, map[string]string{"package": "package"})
+		return false
+	}
+	tflog.Info(ctx, "changed the activation's package", map[string]any{"user_id": userID, "package": plan.Package.ValueString()})
+	return true
+}
+
+// waitAndSave waits as wait_for says (waitCtx carries the create timeout), saves the state in
+// every case where the activation exists, and adds an error when it ended in error or the wait
+// timed out.
+func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration, st stateSetter, diags *diagnostics) {
+	userID := plan.UserID.ValueString()
+	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
+	if a == nil {
+		if err == nil {
+			err = errors.New("no activation read")
+		}
+		addAPIError(diags, "read the activation", err, nil)
+		return
+	}
+	plan.fromAPI(userID, a)
+	diags.Append(st.Set(ctx, plan)...)
+	switch {
+	case a.Status == client.ActivationError:
+		diags.AddError("Webex activation failed",
+			fmt.Sprintf("The activation of user %s ended in status error: %s: %s. The activation is kept in state; "+
+				"fix the cause (for email_conflict, give the user an email that no other Webex account uses) and "+
+				"apply again: the provider retries it through the backend's retry endpoint.",
+				userID, a.ErrorCode, a.ErrorText))
+	case err != nil && waitCtx.Err() != nil:
+		diags.AddError("Timed out waiting for the Webex activation",
+			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+
+				"The activation continues on the backend and is kept in state. If Terraform marks it tainted, run "+
+				"terraform untaint on it and apply again to wait again (a replacement would deactivate the user "+
+				"first); or raise timeouts.create.", userID, timeout, a.Status))
+	case err != nil:
+		addAPIError(diags, "read the activation while waiting", err, nil)
+	}
+}
+
+// wait reads the activation once for wait_for = "queued"; for "provisioned" it polls (50 ms,
+// growing by half up to 5 s) until provisioned, error, or ctx is done, logging every status
+// change. It returns the last activation read (nil if none) and the error that ended the wait.
+func (r *activationResource) wait(ctx context.Context, userID, waitFor string) (*client.Activation, error) {
+	var last *client.Activation
+	interval := activationPollFirst
+	for {
+		a, err := r.data.client.GetActivation(ctx, userID)
+		if err != nil {
+			return last, err
+		}
+		if last == nil || last.Status != a.Status {
+			tflog.Info(ctx, "Webex activation status", map[string]any{"user_id": userID, "status": a.Status})
+		}
+		last = a
+		if waitFor != waitForProvisioned || a.Status == client.ActivationProvisioned || a.Status == client.ActivationError {
+			return a, nil
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-time.After(interval):
+		}
+		interval = min(interval*3/2, activationPollMax)
+	}
+}
+
+func alreadyActivatedDetail(userID, status string) string {
+	s := "User " + userID + " already has a Webex activation"
+	if status != "" {
+		s += " (status " + status + ")"
+	}
+	return s + ". To manage it with Terraform, import it: terraform import ucprov_activation.NAME " + userID +
+		" (or an import block with id = \"" + userID + "\")."
+}
+
+func (m *activationModel) toAPI() client.ActivationInput {
+	return client.ActivationInput{
+		Package:             m.Package.ValueString(),
+		SendActivationEmail: m.SendActivationEmail.ValueBool(),
+		EmailSubject:        m.EmailSubject.ValueString(),
+		EmailBody:           m.EmailBody.ValueString(),
+	}
+}
+
+// fromAPI copies the live activation into the model; empty strings become null.
+func (m *activationModel) fromAPI(userID string, a *client.Activation) {
+	m.ID = types.StringValue(userID)
+	m.UserID = types.StringValue(userID)
+	if a.Package != "" {
+		m.Package = types.StringValue(a.Package)
+	}
+	m.Status = types.StringValue(a.Status)
+	m.Email = optionalString(a.Email)
+	m.ErrorCode = optionalString(a.ErrorCode)
+	m.ErrorText = optionalString(a.ErrorText)
+}
+
+// setImportDefaults gives the attributes the API does not return their defaults (after import).
+func (m *activationModel) setImportDefaults() {
+	if m.Package.IsNull() {
+		m.Package = types.StringValue(activationDefaultPackage)
+	}
+	if m.SendActivationEmail.IsNull() {
+		m.SendActivationEmail = types.BoolValue(false)
+	}
+	if m.WaitFor.IsNull() {
+		m.WaitFor = types.StringValue(waitForQueued)
+	}
+}
+
+// needsRetry: the activation failed and an apply should retry it.
+func (m *activationModel) needsRetry() bool {
+	return m.Status.ValueString() == client.ActivationError
+}
+
+// inProgress: the activation moves on by itself towards provisioned.
+func (m *activationModel) inProgress() bool {
+	switch m.Status.ValueString() {
+	case client.ActivationQueued, client.ActivationPendingEmailValidation, client.ActivationProvisioning:
+		return true
+	}
+	return false
+}
