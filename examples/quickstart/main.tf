@@ -1,6 +1,6 @@
-# Quick start: three Webex calling users in the sandbox's demo enterprise (ent_acme).
-# `make demo` runs this against a local sandbox; the provider reads UCPROV_ENDPOINT, UCPROV_TOKEN
-# and UCPROV_ENTERPRISE_ID from the environment.
+# Quick start: three Webex calling users in the sandbox's demo enterprise (ent_acme), each with a
+# number, an extension and an E911 address. `make demo` runs this against a local sandbox; the
+# provider reads UCPROV_ENDPOINT, UCPROV_TOKEN and UCPROV_ENTERPRISE_ID from the environment.
 
 terraform {
   required_providers {
@@ -14,9 +14,9 @@ provider "ucprov" {}
 
 locals {
   people = {
-    ada   = { first = "Ada", last = "Lovelace", dept = "Engineering" }
-    grace = { first = "Grace", last = "Hopper", dept = "Engineering" }
-    alan  = { first = "Alan", last = "Turing", dept = "Research" }
+    ada   = { first = "Ada", last = "Lovelace", dept = "Engineering", number = "+17205551201", ext = "1201" }
+    grace = { first = "Grace", last = "Hopper", dept = "Engineering", number = "+17205551202", ext = "1202" }
+    alan  = { first = "Alan", last = "Turing", dept = "Research", number = "+17205551203", ext = "1203" }
   }
 }
 
@@ -31,6 +31,31 @@ resource "ucprov_user" "people" {
   time_zone  = "America/Denver"
 }
 
+resource "ucprov_user_number" "people" {
+  for_each = local.people
+
+  user_id      = ucprov_user.people[each.key].id
+  phone_number = each.value.number
+  extension    = each.value.ext
+}
+
+resource "ucprov_e911_address" "people" {
+  for_each = local.people
+
+  user_id     = ucprov_user.people[each.key].id
+  address1    = "1700 lincoln street"
+  address2    = "suite 300"
+  city        = "denver"
+  state       = "CO"
+  postal_code = "80203"
+  country     = "US"
+}
+
 output "users" {
-  value = { for k, u in ucprov_user.people : k => "${u.id} ${u.first_name} ${u.last_name} <${u.email}>" }
+  value = {
+    for k, u in ucprov_user.people : k => format("%s %s %s <%s> %s x%s (%s), E911: %s",
+      u.id, u.first_name, u.last_name, u.email,
+      ucprov_user_number.people[k].phone_number, ucprov_user_number.people[k].extension,
+      ucprov_user_number.people[k].number_state, ucprov_e911_address.people[k].normalized.address1)
+  }
 }
