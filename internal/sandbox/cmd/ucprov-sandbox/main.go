@@ -1,0 +1,110 @@
+// Command ucprov-sandbox runs the reference backend of the provisioning API.
+//
+//	go run ./internal/sandbox/cmd/ucprov-sandbox --listen 127.0.0.1:8787 --db ./sandbox.db --seed demo
+//
+// Once it listens it prints three lines for the shell (and writes them to --env-file):
+//
+//	export UCPROV_ENDPOINT=http://127.0.0.1:8787
+//	export UCPROV_TOKEN=...
+//	export UCPROV_ENTERPRISE_ID=ent_acme
+//
+// Logs go to stderr. SIGINT or SIGTERM shuts it down cleanly.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ucprov-sandbox:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ucprov-sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on (port 0 = any free port)")
+	dbPath := fs.String("db", "", "SQLite database file (empty = in memory, lost on exit)")
+	seed := fs.String("seed", sandbox.SeedDemo, `seed data set: "demo" or "" (none)`)
+	adminToken := fs.String("admin-token", os.Getenv("UCPROV_SANDBOX_TOKEN"),
+		"service-provider admin token (default $UCPROV_SANDBOX_TOKEN, else random)")
+	latency := fs.Duration("latency", 0, "latency added to every /v1 request")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second (token bucket); 0 = unlimited")
+	rateBurst := fs.Int("rate-burst", 0, "token bucket size (default max(1, rate-limit))")
+	faultRate := fs.Float64("fault-rate", 0, "chance 0..1 that a /v1 request gets a random fault")
+	jobTick := fs.Duration("job-tick", time.Second, "pace of the background job worker")
+	envFile := fs.String("env-file", "", "also write the export lines to this file")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := sandbox.New(sandbox.Options{
+		DBPath:     *dbPath,
+		Seed:       *seed,
+		AdminToken: *adminToken,
+		Latency:    *latency,
+		RateLimit:  *rateLimit,
+		RateBurst:  *rateBurst,
+		FaultRate:  *faultRate,
+		JobTick:    *jobTick,
+		Logger:     logger,
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(*listen); err != nil {
+		return errors.Join(err, srv.Close())
+	}
+
+	enterpriseID := ""
+	if *seed == sandbox.SeedDemo {
+		enterpriseID = sandbox.DemoEnterpriseAcme
+	}
+	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
+		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID))
+	if *envFile != "" {
+		if err := os.WriteFile(*envFile, []byte(exports), 0o600); err != nil {
+			return errors.Join(fmt.Errorf("write env file: %w", err), srv.Close())
+		}
+	}
+	fmt.Fprint(stdout, exports)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	logger.Info("shutting down")
+	return srv.Close()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it ("" stays empty: `export X=`).
+func shellQuote(s string) string {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}

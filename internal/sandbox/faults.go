@@ -1,0 +1,132 @@
+package sandbox
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// FaultKind is what an injected fault does to a request.
+type FaultKind int
+
+const (
+	// FaultStatus500 answers 500 internal_error without running the handler.
+	FaultStatus500 FaultKind = iota + 1
+	// FaultStatus503 answers 503 service_unavailable without running the handler.
+	FaultStatus503
+	// FaultReset resets the connection without running the handler.
+	FaultReset
+	// FaultAfterCommit runs the handler (its transaction commits, an Idempotency-Key is
+	// recorded), then answers 500 instead of the handler's response.
+	FaultAfterCommit
+	// FaultAfterCommitReset runs the handler, then resets the connection.
+	FaultAfterCommitReset
+)
+
+func (k FaultKind) String() string {
+	switch k {
+	case FaultStatus500:
+		return "status_500"
+	case FaultStatus503:
+		return "status_503"
+	case FaultReset:
+		return "reset"
+	case FaultAfterCommit:
+		return "after_commit"
+	case FaultAfterCommitReset:
+		return "after_commit_reset"
+	}
+	return "none"
+}
+
+// Fault is an injected fault for the next Times requests matching Method and Pattern.
+type Fault struct {
+	Method  string // "" = any
+	Pattern string // route pattern like "/v1/enterprises/{ent}/users" (with or without method); "" = any
+	Kind    FaultKind
+	Times   int // how many matching requests get it; 0 = 1
+}
+
+// faultInjector holds the injected faults and the random fault rate.
+type faultInjector struct {
+	mu    sync.Mutex
+	queue []Fault
+	rate  float64
+}
+
+func (f *faultInjector) setRate(p float64) {
+	f.mu.Lock()
+	f.rate = min(1, max(0, p))
+	f.mu.Unlock()
+}
+
+// pick returns the fault for a request of method to pattern ("METHOD /path"), 0 for none.
+// Injected faults come first (in injection order), then the random rate.
+func (f *faultInjector) pick(method, pattern string) FaultKind {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, path, _ := strings.Cut(pattern, " ")
+	for i := range f.queue {
+		q := &f.queue[i]
+		if q.Method != "" && q.Method != method {
+			continue
+		}
+		if q.Pattern != "" && q.Pattern != path && q.Pattern != pattern {
+			continue
+		}
+		kind := q.Kind
+		q.Times--
+		if q.Times <= 0 {
+			f.queue = append(f.queue[:i], f.queue[i+1:]...)
+		}
+		return kind
+	}
+	if f.rate > 0 && rand.Float64() < f.rate {
+		return []FaultKind{FaultStatus500, FaultStatus503, FaultReset, FaultAfterCommit}[rand.IntN(4)]
+	}
+	return 0
+}
+
+// InjectFault queues a fault for the next matching /v1 requests.
+func (s *Server) InjectFault(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.faults.mu.Lock()
+	s.faults.queue = append(s.faults.queue, f)
+	s.faults.mu.Unlock()
+}
+
+// ClearFaults drops every queued fault (the random rate stays).
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	s.faults.queue = nil
+	s.faults.mu.Unlock()
+}
+
+// injectFaults applies injected or random faults to a request.
+func (s *Server) injectFaults(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kind := s.faults.pick(r.Method, r.Pattern)
+		if kind != 0 {
+			s.log.InfoContext(r.Context(), "injecting fault", "kind", kind.String(), "pattern", r.Pattern, "trackingId", trackingID(r.Context()))
+		}
+		switch kind {
+		case 0:
+			next.ServeHTTP(w, r)
+		case FaultStatus500:
+			writeError(w, r, http.StatusInternalServerError, codeInternal, "", "injected fault")
+		case FaultStatus503:
+			writeError(w, r, http.StatusServiceUnavailable, codeUnavailable, "", "injected fault: service unavailable")
+		case FaultReset:
+			resetConnection(w)
+		case FaultAfterCommit:
+			next.ServeHTTP(newBufferedWriter(), r)
+			writeError(w, r, http.StatusInternalServerError, codeInternal, "", "injected fault after commit")
+		case FaultAfterCommitReset:
+			next.ServeHTTP(newBufferedWriter(), r)
+			resetConnection(w)
+		}
+	})
+}

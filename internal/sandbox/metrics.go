@@ -1,0 +1,66 @@
+package sandbox
+
+import (
+	"maps"
+	"net/http"
+	"sync"
+	"sync/atomic"
+)
+
+// metricsStore counts requests per route pattern and write requests under /v1.
+type metricsStore struct {
+	mu     sync.Mutex
+	counts map[string]int64
+	writes atomic.Int64
+}
+
+func (m *metricsStore) init() { m.counts = map[string]int64{} }
+
+func (m *metricsStore) add(pattern string) {
+	m.mu.Lock()
+	m.counts[pattern]++
+	m.mu.Unlock()
+}
+
+func (m *metricsStore) addWrite() { m.writes.Add(1) }
+
+// Metrics returns a copy of the request counters: route pattern ("POST /v1/enterprises/{ent}/users")
+// → number of requests that reached that route (faults, 401s and 429s included). The same object
+// is served at GET /_sandbox/metrics.
+func (s *Server) Metrics() map[string]int64 {
+	s.metrics.mu.Lock()
+	defer s.metrics.mu.Unlock()
+	return maps.Clone(s.metrics.counts)
+}
+
+// WriteCount is the number of POST/PUT/PATCH/DELETE requests under /v1 that reached the sandbox's
+// router (matched route or not, authenticated or not).
+func (s *Server) WriteCount() int64 { return s.metrics.writes.Load() }
+
+// ResetMetrics zeroes the request counters and WriteCount.
+func (s *Server) ResetMetrics() {
+	s.metrics.mu.Lock()
+	clear(s.metrics.counts)
+	s.metrics.writes.Store(0)
+	s.metrics.mu.Unlock()
+}
+
+// sandboxRoutes are the sandbox-only endpoints (no auth, not counted in the metrics).
+func (s *Server) sandboxRoutes() []route {
+	return []route{
+		{pattern: "GET /_sandbox/metrics", handler: s.getMetrics, public: true},
+		{pattern: "GET /_sandbox/healthz", handler: s.getHealthz, public: true},
+	}
+}
+
+func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Metrics())
+}
+
+func (s *Server) getHealthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.PingContext(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
