@@ -127,10 +127,10 @@ func TestAccCallForwarding_invalid(t *testing.T) {
 		body string
 		want []string
 	}{
-		{"  always = { enabled = true }\n", []string{"Missing destination", "always.destination", "destination_required"}},
-		{"  no_answer = {\n    enabled = true\n  }\n", []string{"Missing destination", "no_answer.destination", "destination_required"}},
+		{"  always = { enabled = true }\n", []string{"Missing destination", "always forwarding is enabled", "destination_required"}},
+		{"  no_answer = {\n    enabled = true\n  }\n", []string{"Missing destination", "no_answer forwarding is enabled", "destination_required"}},
 		{"  no_answer = {\n    enabled = true\n    destination = \"1234\"\n    rings = 21\n  }\n", []string{"rings", "value must be between 2 and 20"}},
-		{"  busy = {\n    enabled = true\n    destination = \"sip:bob\"\n  }\n", []string{"busy.destination", "destination_invalid"}},
+		{"  busy = {\n    enabled = true\n    destination = \"sip:bob\"\n  }\n", []string{"Invalid busy.destination", "destination_invalid"}},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
