@@ -3,6 +3,8 @@ package provider_test
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
 // errRe matches a Terraform error output containing every part in order. Terraform wraps
@@ -18,4 +20,8 @@ func errRe(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(words, `[\s│]+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}
+
+func clientUser(group string) client.UserInput {
+	return client.UserInput{GroupID: group, FirstName: "Kenji", LastName: "Sato"}
 }

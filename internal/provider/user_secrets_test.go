@@ -58,12 +58,12 @@ func TestAccUser_passcodeAndPasswordRules(t *testing.T) {
 		secrets string
 		want    []string
 	}{
-		{passcode("13579"), []string{"Invalid voicemail_passcode", "passcode_length"}},        // 5 digits
-		{passcode("13579024681"), []string{"Invalid voicemail_passcode", "passcode_length"}},  // 11 digits
-		{passcode("13579a"), []string{"Invalid voicemail_passcode", "passcode_not_digits"}},   // a letter
+		{passcode("13579"), []string{"Invalid voicemail_passcode", "passcode_length"}},            // 5 digits
+		{passcode("13579024681"), []string{"Invalid voicemail_passcode", "passcode_length"}},      // 11 digits
+		{passcode("13579a"), []string{"Invalid voicemail_passcode", "passcode_not_digits"}},       // a letter
 		{passcode("1555555"), []string{"Invalid voicemail_passcode", "passcode_repeated_digits"}}, // 6 fives
-		{passcode("812345"), []string{"Invalid voicemail_passcode", "passcode_sequence"}},     // 5 ascending
-		{passcode("865432"), []string{"Invalid voicemail_passcode", "passcode_sequence"}},     // 5 descending
+		{passcode("812345"), []string{"Invalid voicemail_passcode", "passcode_sequence"}},         // 5 ascending
+		{passcode("865432"), []string{"Invalid voicemail_passcode", "passcode_sequence"}},         // 5 descending
 		{passcode("7205551240"), []string{"Invalid voicemail_passcode", "passcode_is_user_number"}},
 		{passcode("0421555027"), []string{"Invalid voicemail_passcode", "passcode_is_reversed_user_number"}},
 		{passcode("097531"), []string{"Invalid voicemail_passcode", "passcode_reversed_reused"}},
