@@ -205,6 +205,8 @@ func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource
 func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAvailableNumbersDataSource,
+		NewUserDataSource,
+		NewUsersDataSource,
 		NewActivationStatusDataSource,
 	}
 }
