@@ -74,7 +74,7 @@ provider "ucprov" {
 }
 resource "ucprov_user" "canary" {
   group_id           = %q
-  first_name         = "Canary"
+  first_name         = "Tweety"
   last_name          = "Bird"
   email              = "canary@acme.example"
   voicemail_passcode = %q

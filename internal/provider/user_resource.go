@@ -105,9 +105,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"enterprise_id": schema.StringAttribute{
 				MarkdownDescription: "Enterprise (`ent_…`) of the user. Defaults to the provider's `enterprise_id`. " +
 					"Changing it replaces the user.",
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Optional: true,
+				Computed: true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
+				},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "First name.",
