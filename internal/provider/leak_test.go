@@ -76,7 +76,7 @@ resource "ucprov_user" "canary" {
   group_id           = %q
   first_name         = "Tweety"
   last_name          = "Bird"
-  email              = "canary@acme.example"
+  email              = "tweety@acme.example"
   voicemail_passcode = %q
   portal_password    = %q
 }
