@@ -143,10 +143,10 @@ func TestAccUser_passcodeAndPasswordRules(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 }
 
-// TestAccUser_writeOnlyPasscode: the write-only variants (Terraform 1.11+ / OpenTofu). The
+// TestAccUserWriteOnly_passcode: the write-only variants (Terraform 1.11+ / OpenTofu). The
 // passcode never reaches state; a bumped version sends it again; the previous passcode is
 // recognised from the salted hash in private state.
-func TestAccUser_writeOnlyPasscode(t *testing.T) {
+func TestAccUserWriteOnly_passcode(t *testing.T) {
 	sb := acctest.Start(t)
 	wo := func(p string, version int, pw string, pwVersion int) string {
 		return fmt.Sprintf("  voicemail_passcode_wo = %q\n  voicemail_passcode_wo_version = %d\n  portal_password_wo = %q\n  portal_password_wo_version = %d\n", p, version, pw, pwVersion)
@@ -155,6 +155,12 @@ func TestAccUser_writeOnlyPasscode(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
+			{
+				// The stored and the write-only variant exclude each other.
+				Config:      secretsConfig(sb, passcode("246813")+wo("246813", 1, "Str0ng!pass", 1)),
+				PlanOnly:    true,
+				ExpectError: errRe("Invalid Attribute Combination", "cannot be specified when"),
+			},
 			{
 				Config: secretsConfig(sb, wo("135790", 1, "Str0ng!pass", 1)),
 				Check: resource.ComposeTestCheckFunc(
@@ -191,11 +197,6 @@ func TestAccUser_writeOnlyPasscode(t *testing.T) {
 					}
 					return nil
 				},
-			},
-			{
-				Config:      secretsConfig(sb, passcode("111111")+wo("246813", 2, "Str0ng!pass", 1)),
-				PlanOnly:    true,
-				ExpectError: errRe("voicemail_passcode", "cannot be specified when", "voicemail_passcode_wo"),
 			},
 		},
 	})
