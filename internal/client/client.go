@@ -275,6 +275,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 	if err != nil {
+		// Not the *url.Error itself: its text carries the query (filters such as an email).
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		fields["error"] = err.Error()
 	}
 	switch {
@@ -346,10 +351,12 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 		rawBody = b
 	}
 
-	ci := &callInfo{method: method, retrySafe: true}
+	ci := &callInfo{method: method}
 	if method == http.MethodPost {
+		// The same key on every attempt of this call makes the POST safe to retry.
 		ci.idempotencyKey = uuid.NewString()
 	}
+	ci.retrySafe = method != http.MethodPost || ci.idempotencyKey != ""
 	// Defence in depth: whatever might reach a log line, the token never shows.
 	ctx = tflog.MaskLogStrings(ctx, c.token)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "token", "passcode", "password")

@@ -398,12 +398,13 @@ func (s *Server) writeUser(ctx context.Context, tx *sql.Tx, u *user, change func
 	return &after, nil
 }
 
-// impDisabled applies "disabling IM&P deletes the user's Webex account": the activation (if
-// any) goes back to pending_email_input and rests there (its job, if still running, fails)
-// until IM&P is enabled again.
+// impDisabled applies "disabling IM&P deletes the user's Webex account": the activation goes
+// back to pending_email_input and rests there (its job, if still running, fails) until IM&P is
+// enabled again. An activation in error has no account to delete and stays in error, so that
+// "disable IM&P, retry with a new email" works.
 func (s *Server) impDisabled(ctx context.Context, tx *sql.Tx, u *user) error {
 	a, err := loadActivation(ctx, tx, u.ID)
-	if err != nil || a == nil {
+	if err != nil || a == nil || a.Status == activationError {
 		return err
 	}
 	if err := s.endActivationJob(ctx, tx, a, "webex_account_deleted",
@@ -419,10 +420,11 @@ func (s *Server) impDisabled(ctx context.Context, tx *sql.Tx, u *user) error {
 }
 
 // impEnabled applies "enabling IM&P again creates a new Webex account": an activation resting
-// in pending_email_input (no running job) is queued again with a new job.
+// in pending_email_input or error (no running job) is queued again with a new job, so that
+// "disable IM&P, change the email, enable IM&P" gets a failed activation going again.
 func (s *Server) impEnabled(ctx context.Context, tx *sql.Tx, u *user) error {
 	a, err := loadActivation(ctx, tx, u.ID)
-	if err != nil || a == nil || a.Status != activationPendingEmailInput {
+	if err != nil || a == nil || (a.Status != activationPendingEmailInput && a.Status != activationError) {
 		return err
 	}
 	j, err := loadJob(ctx, tx, a.JobID)

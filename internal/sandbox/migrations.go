@@ -21,6 +21,12 @@ var migrations = []migration{
 	{version: 2, name: "users", sql: usersSchema},
 	{version: 3, name: "numbers", sql: numbersSchema},
 	{version: 4, name: "e911", sql: e911Schema},
+	{version: 5, name: "jobs", sql: jobsSchema},
+	{version: 6, name: "integrated_imp", sql: impSchema},
+	{version: 7, name: "activation", sql: activationSchema},
+	{version: 8, name: "directory_sync", sql: dirSyncSchema},
+	{version: 9, name: "secrets", sql: secretsSchema},
+	{version: 10, name: "call_forwarding", sql: callForwardingSchema},
 }
 
 // coreSchema: tenancy (enterprises, groups), tokens and idempotency keys.

@@ -47,6 +47,9 @@ func (s *Server) seed(ctx context.Context, name string) error {
 	case "":
 		return nil
 	case SeedDemo:
+		if err := s.seedExternalWebexAccounts(ctx); err != nil {
+			return err
+		}
 		return s.tx(ctx, func(tx *sql.Tx) error { return s.seedEnterprises(ctx, tx, demoSeed) })
 	}
 	return fmt.Errorf("unknown seed %q", name)

@@ -119,6 +119,13 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.userRoutes()...)
 	rs = append(rs, s.numberRoutes()...)
 	rs = append(rs, s.e911Routes()...)
+	rs = append(rs, s.jobRoutes()...)
+	rs = append(rs, s.impRoutes()...)
+	rs = append(rs, s.activationRoutes()...)
+	rs = append(rs, s.reportRoutes()...)
+	rs = append(rs, s.dirSyncRoutes()...)
+	rs = append(rs, s.secretRoutes()...)
+	rs = append(rs, s.callForwardingRoutes()...)
 	return rs
 }
 
