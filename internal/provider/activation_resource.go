@@ -240,12 +240,29 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 		if !r.retry(waitCtx, &plan, existing, &resp.Diagnostics) {
 			return
 		}
+	case activationInProgress(existing.Status):
+		// An activation still on its way, queued outside Terraform: take it over and wait for it
+		// rather than fail or queue a second one.
+		tflog.Info(ctx, "taking over the Webex activation in progress", map[string]any{"user_id": userID, "status": existing.Status})
+		if existing.Package != plan.Package.ValueString() && !r.updatePackage(waitCtx, &plan, &resp.Diagnostics) {
+			return
+		}
 	default:
 		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
 			alreadyActivatedDetail(userID, existing.Status))
 		return
 	}
 	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics)
+}
+
+// activationInProgress reports whether an activation is still on its way to provisioned.
+func activationInProgress(status string) bool {
+	switch status {
+	case client.ActivationQueued, client.ActivationPendingEmailInput, client.ActivationPendingEmailValidation,
+		client.ActivationProvisioning:
+		return true
+	}
+	return false
 }
 
 func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -390,9 +407,9 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 	case err != nil && waitCtx.Err() != nil:
 		diags.AddError("Timed out waiting for the Webex activation",
 			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+
-				"The activation continues on the backend and is kept in state. If Terraform marks it tainted, run "+
-				"terraform untaint on it and apply again to wait again (a replacement would deactivate the user "+
-				"first); or raise timeouts.create.", userID, timeout, a.Status))
+				"The activation continues on the backend and is kept in state, but Terraform marks a failed create "+
+				"tainted and a replacement would deactivate the user first (resetting its name and email). Run "+
+				"terraform untaint on it and apply again to wait again, or raise timeouts.create.", userID, timeout, a.Status))
 	case err != nil:
 		addAPIError(diags, "read the activation while waiting", err, nil)
 	}

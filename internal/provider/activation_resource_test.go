@@ -662,3 +662,36 @@ func (c taintedReplace) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 	}
 	resp.Error = fmt.Errorf("%s: not in the plan", c.addr)
 }
+
+// TestAccActivation_takeOverInProgress: an activation queued outside Terraform and still in
+// progress is taken over (its package put right) instead of being queued a second time.
+func TestAccActivation_takeOverInProgress(t *testing.T) {
+	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = time.Hour }) // stays queued
+	userID := actUser(t, sb, "Ada", "Lovelace", "ada@acme.example")
+	if _, err := sb.Client().CreateActivation(acctest.Ctx(), userID, client.ActivationInput{}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: actConfig(sb, userID, `  package = "webex_suite"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(actName, tfjsonpath.New("status"), knownvalue.StringExact("queued")),
+				statecheck.ExpectKnownValue(actName, tfjsonpath.New("package"), knownvalue.StringExact("webex_suite")),
+			},
+			Check: func(*terraform.State) error {
+				if n := sb.Metrics()["POST /v1/users/{usr}/activation"]; n != 1 {
+					return fmt.Errorf("expected only the out-of-band activation POST, got %d", n)
+				}
+				a, err := sb.Client().GetActivation(acctest.Ctx(), userID)
+				if err != nil {
+					return err
+				}
+				if a.Package != "webex_suite" {
+					return fmt.Errorf("package not put right on the backend: %+v", a)
+				}
+				return nil
+			},
+		}},
+	})
+}
