@@ -54,7 +54,7 @@ echo "==> terraform apply"
 test "${PIPESTATUS[0]}" -eq 0
 
 echo "==> created"
-"$terraform" output -no-color
+"$terraform" output -no-color users
 
 echo "==> second plan (must say: No changes)"
 set +e
@@ -69,7 +69,8 @@ fi
 grep "No changes" "$work/plan2.txt"
 
 if "$terraform" output -raw activation_status >/dev/null 2>&1; then
-  echo "==> activation status"
+  echo "==> activation status (the portal's report, from data.ucprov_activation_status)"
   "$terraform" output -raw activation_status
+  echo
 fi
 echo "==> done; stopping the sandbox"

@@ -1,5 +1,6 @@
 # Quick start: three Webex calling users in the sandbox's demo enterprise (ent_acme), each with a
-# number, an extension and an E911 address. `make demo` runs this against a local sandbox; the
+# number, an extension, an E911 address, Integrated IM&P and a Webex activation that is waited for
+# until provisioned; then the portal's activation status report. `make demo` runs this against a local sandbox; the
 # provider reads UCPROV_ENDPOINT, UCPROV_TOKEN and UCPROV_ENTERPRISE_ID from the environment.
 
 terraform {
@@ -51,11 +52,48 @@ resource "ucprov_e911_address" "people" {
   country     = "US"
 }
 
+resource "ucprov_imp_setting" "people" {
+  for_each = local.people
+
+  user_id = ucprov_user.people[each.key].id
+  enabled = true
+}
+
+resource "ucprov_activation" "people" {
+  for_each = local.people
+
+  user_id               = ucprov_user.people[each.key].id
+  send_activation_email = true
+  email_subject         = "Your Webex account"
+  email_body            = "Welcome to Webex, ${local.people[each.key].first}."
+  wait_for              = "provisioned"
+
+  timeouts {
+    create = "2m"
+  }
+
+  depends_on = [ucprov_imp_setting.people, ucprov_user_number.people]
+}
+
+# The activation status report, read after the activations.
+data "ucprov_activation_status" "acme" {
+  depends_on = [ucprov_activation.people]
+}
+
+output "activation_status" {
+  value = join("\n", concat(
+    [format("%-8s %-10s %-20s %-6s %-14s %s", "FIRST", "LAST", "EMAIL", "EXT", "LICENSE", "STATUS")],
+    [for u in data.ucprov_activation_status.acme.users :
+    format("%-8s %-10s %-20s %-6s %-14s %s", u.first_name, u.last_name, u.email, u.extension, u.license, u.status)],
+    [format("counts: %s", jsonencode(data.ucprov_activation_status.acme.counts))],
+  ))
+}
+
 output "users" {
   value = {
     for k, u in ucprov_user.people : k => format("%s %s %s <%s> %s x%s (%s), E911: %s",
       u.id, u.first_name, u.last_name, u.email,
       ucprov_user_number.people[k].phone_number, ucprov_user_number.people[k].extension,
-      ucprov_user_number.people[k].number_state, ucprov_e911_address.people[k].normalized.address1)
+    ucprov_user_number.people[k].number_state, ucprov_e911_address.people[k].normalized.address1)
   }
 }
