@@ -28,6 +28,10 @@ func apiDetail(err error) string {
 	if !ok {
 		return err.Error()
 	}
+	if err.Error() != apiErr.Error() {
+		// Wrapped with what the provider was doing (e.g. one step of several): keep it all.
+		return upperFirst(err.Error()) + "."
+	}
 	var b strings.Builder
 	b.WriteString("The API answered ")
 	b.WriteString(apiErr.Code)
@@ -56,4 +60,11 @@ func attributePath(dotted string) path.Path {
 		p = p.AtName(part)
 	}
 	return p
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

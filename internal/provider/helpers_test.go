@@ -7,7 +7,7 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
-// errRe matches a Terraform error output containing every part in order. Terraform wraps
+// errRe matches a Terraform error output containing every part in order, ignoring case. Terraform wraps
 // diagnostics at the terminal width and prefixes each line with "│", so the words of a part may be
 // split over lines.
 func errRe(parts ...string) *regexp.Regexp {
@@ -19,7 +19,7 @@ func errRe(parts ...string) *regexp.Regexp {
 		}
 		quoted[i] = strings.Join(words, `[\s│]+`)
 	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+	return regexp.MustCompile(`(?is)` + strings.Join(quoted, `.*`))
 }
 
 func clientUser(group string) client.UserInput {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -185,7 +186,36 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.CallingLineIDLastName = plan.LastName
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
+}
+
+const (
+	impEnabledSummary = "Email cannot change while IM&P is enabled"
+	impEnabledDetail  = "The backend refuses to change the email of a user with Integrated IM&P enabled (rule " +
+		"imp_enabled). Either set email_change_strategy = \"cycle_imp\" to let the provider disable IM&P, change the " +
+		"email and enable IM&P again in one apply, or do it in three applies: 1) set enabled = false on the user's " +
+		"ucprov_imp_setting and apply (this deletes the user's Webex account), 2) change the email and apply, " +
+		"3) set enabled = true and apply."
+)
+
+// checkEmailChange refuses at plan time, with one read, an email change that the backend would
+// refuse because IM&P is enabled and the strategy is "fail".
+func (r *userResource) checkEmailChange(ctx context.Context, plan, state *userModel, diags *diag.Diagnostics) {
+	if state == nil || plan.Email.Equal(state.Email) || plan.Email.IsUnknown() ||
+		plan.EmailChangeStrategy.ValueString() != emailStrategyFail {
+		return
+	}
+	imp, err := r.data.client.GetIMP(ctx, state.ID.ValueString())
+	if err != nil {
+		if !client.IsNotFound(err) {
+			addAPIError(diags, "read IM&P to check the email change", err, nil)
+		}
+		return
+	}
+	if imp.Enabled {
+		diags.AddAttributeError(path.Root("email"), impEnabledSummary, impEnabledDetail)
+	}
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -263,11 +293,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		u, err = r.data.client.UpdateUser(ctx, state.ID.ValueString(), patch, "")
 	}
 	if client.HasCode(err, "imp_enabled") {
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Email cannot change while IM&P is enabled",
-			"The backend refuses to change the email of a user with Integrated IM&P enabled. Either set "+
-				"email_change_strategy = \"cycle_imp\" to let the provider do it in one apply, or do it in three "+
-				"steps: 1) set enabled = false on the user's ucprov_imp_setting and apply (this deletes the user's "+
-				"Webex account), 2) change the email and apply, 3) set enabled = true and apply. "+apiDetail(err))
+		resp.Diagnostics.AddAttributeError(path.Root("email"), impEnabledSummary, impEnabledDetail+" "+apiDetail(err))
 		return
 	}
 	if err != nil {

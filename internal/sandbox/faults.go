@@ -40,12 +40,14 @@ func (k FaultKind) String() string {
 	return "none"
 }
 
-// Fault is an injected fault for the next Times requests matching Method and Pattern.
+// Fault is an injected fault for the next Times requests matching Method and Pattern, after the
+// first Skip matching requests went through untouched (to fail the second step of a sequence).
 type Fault struct {
 	Method  string // "" = any
 	Pattern string // route pattern like "/v1/enterprises/{ent}/users" (with or without method); "" = any
 	Kind    FaultKind
 	Times   int // how many matching requests get it; 0 = 1
+	Skip    int // how many matching requests pass before the fault starts
 }
 
 // faultInjector holds the injected faults and the random fault rate.
@@ -74,6 +76,10 @@ func (f *faultInjector) pick(method, pattern string) FaultKind {
 		}
 		if q.Pattern != "" && q.Pattern != path && q.Pattern != pattern {
 			continue
+		}
+		if q.Skip > 0 {
+			q.Skip--
+			return 0
 		}
 		kind := q.Kind
 		q.Times--

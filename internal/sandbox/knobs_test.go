@@ -162,3 +162,22 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("after reset: %v, %d", e.s.Metrics(), e.s.WriteCount())
 	}
 }
+
+// TestFaultSkip: a fault with Skip lets the first matching requests through, then fails the next.
+func TestFaultSkip(t *testing.T) {
+	var f faultInjector
+	f.queue = append(f.queue, Fault{Method: "PUT", Pattern: "/v1/users/{usr}/number", Kind: FaultStatus503, Times: 2, Skip: 1})
+	got := []FaultKind{
+		f.pick("GET", "GET /v1/users/{usr}/number"),
+		f.pick("PUT", "PUT /v1/users/{usr}/number"),
+		f.pick("PUT", "PUT /v1/users/{usr}/number"),
+		f.pick("PUT", "PUT /v1/users/{usr}/number"),
+		f.pick("PUT", "PUT /v1/users/{usr}/number"),
+	}
+	want := []FaultKind{0, 0, FaultStatus503, FaultStatus503, 0}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("request %d: got fault %v, want %v (all: %v)", i, got[i], want[i], got)
+		}
+	}
+}
