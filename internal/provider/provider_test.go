@@ -41,7 +41,7 @@ resource "ucprov_user" "test" {
   endpoint        = %q
   token           = "x"
   request_timeout = "soon"
-}`, sb.URL()), []string{"Invalid duration", "request_timeout"}},
+}`, sb.URL()), []string{"Invalid request_timeout", "positive Go duration"}},
 		{fmt.Sprintf(`provider "ucprov" {
   endpoint = %q
   token    = %q

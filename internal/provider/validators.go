@@ -76,7 +76,7 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", req.Path.String()+" "+v.Description(ctx)+
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+v.Description(ctx)+
 			", got "+req.ConfigValue.String())
 	}
 }
