@@ -101,6 +101,21 @@ func TestAccCallForwarding_basic(t *testing.T) {
 				},
 			},
 			{
+				// The user disappears (deleted in the portal): the plan creates the user and its
+				// forwarding again.
+				PreConfig: func() {
+					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, ""); err != nil {
+						t.Fatalf("delete out of band: %v", err)
+					}
+				},
+				Config: cfConfig(sb, second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(cfName, plancheck.ResourceActionCreate),
+				}},
+				Check: captureID("ucprov_user.test", &userID),
+			},
+			{
 				// Destroying the resource alone turns every forward off; the user stays.
 				Config: sb.ProviderConfig() + fmt.Sprintf(`
 resource "ucprov_user" "test" {
