@@ -391,15 +391,13 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	start := time.Now()
 	resp, err := c.rc.Do(req)
 	if err != nil {
-		if resp != nil {
-			drainAndClose(resp.Body)
-		}
+		drainAndClose(resp)
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
 		return nil, fmt.Errorf("%s: giving up after %d attempt(s): %w", desc, ci.attempts, err)
 	}
-	defer drainAndClose(resp.Body)
+	defer drainAndClose(resp)
 
 	fields := ci.logFields()
 	delete(fields, "attempt")
@@ -441,12 +439,13 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	return resp.Header, nil
 }
 
-func drainAndClose(body io.ReadCloser) {
-	if body == nil {
+// drainAndClose reads what is left of resp's body (up to maxErrorBytes) and closes it; resp may be nil.
+func drainAndClose(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
 		return
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBytes))
-	_ = body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBytes))
+	_ = resp.Body.Close()
 }
 
 // normalizeETag quotes a bare etag ("3" becomes `"3"`); "", "*", quoted and weak etags pass.

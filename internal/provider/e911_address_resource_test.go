@@ -52,8 +52,12 @@ func TestAccE911Address_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			if _, err := sb.Client().GetE911(acctest.Ctx(), userID); !client.IsNotFound(err) {
-				return fmt.Errorf("E911 address of %s still there after destroy: %v", userID, err)
+			_, err := sb.Client().GetE911(acctest.Ctx(), userID)
+			if err == nil {
+				return fmt.Errorf("E911 address of %s still there after destroy", userID)
+			}
+			if !client.IsNotFound(err) {
+				return fmt.Errorf("E911 address of %s after destroy: %w", userID, err)
 			}
 			return nil
 		},

@@ -205,8 +205,12 @@ resource "ucprov_user" "test" {
 						if first == second {
 							return fmt.Errorf("expected a new user id, got %s again", first)
 						}
-						if _, err := sb.Client().GetUser(acctest.Ctx(), first); !client.IsNotFound(err) {
-							return fmt.Errorf("old user %s should be gone, got %v", first, err)
+						_, err := sb.Client().GetUser(acctest.Ctx(), first)
+						if err == nil {
+							return fmt.Errorf("old user %s should be gone, but it is still there", first)
+						}
+						if !client.IsNotFound(err) {
+							return fmt.Errorf("old user %s should be gone, got %w", first, err)
 						}
 						return nil
 					},
@@ -290,8 +294,11 @@ func checkUserDestroyed(sb *acctest.Sandbox, id *string) resource.TestCheckFunc 
 			return fmt.Errorf("no user id was captured")
 		}
 		_, err := sb.Client().GetUser(acctest.Ctx(), *id)
+		if err == nil {
+			return fmt.Errorf("user %s still exists after destroy", *id)
+		}
 		if !client.IsNotFound(err) {
-			return fmt.Errorf("user %s still exists after destroy (err=%v)", *id, err)
+			return fmt.Errorf("user %s after destroy: %w", *id, err)
 		}
 		return nil
 	}

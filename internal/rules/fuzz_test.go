@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,8 +36,8 @@ func fuzzValidator(f *testing.F, validate func(string) error, oracle func(string
 			t.Fatalf("validate(%q) = %v, oracle says valid=%v", s, err, want)
 		}
 		if err != nil {
-			v, ok := err.(*rules.Violation)
-			if !ok || v.Code != code || v.Field != field || v.Message == "" {
+			var v *rules.Violation
+			if !errors.As(err, &v) || v.Code != code || v.Field != field || v.Message == "" {
 				t.Fatalf("validate(%q) = %#v", s, err)
 			}
 		}
@@ -95,7 +96,7 @@ func FuzzValidateUSState(f *testing.F) {
 
 func isASCIILetters(s string) bool {
 	for _, c := range []byte(s) {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+		if (c < 'A' || 'Z' < c) && (c < 'a' || 'z' < c) {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -67,8 +68,8 @@ func checkErr(t *testing.T, err error, valid bool, code, field string) {
 		}
 		return
 	}
-	v, ok := err.(*rules.Violation)
-	if !ok {
+	var v *rules.Violation
+	if !errors.As(err, &v) {
 		t.Fatalf("err = %#v, want a *rules.Violation", err)
 	}
 	if v.Code != code || v.Field != field {

@@ -35,7 +35,11 @@ func TestTimeZoneListMatchesToolchain(t *testing.T) {
 	if err != nil {
 		t.Skipf("toolchain zoneinfo.zip: %v", err)
 	}
-	defer zr.Close()
+	t.Cleanup(func() {
+		if err := zr.Close(); err != nil {
+			t.Errorf("closing zoneinfo.zip: %v", err)
+		}
+	})
 	var names []string
 	for _, f := range zr.File {
 		if !strings.HasSuffix(f.Name, "/") {

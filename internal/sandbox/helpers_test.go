@@ -119,8 +119,10 @@ func (e *env) request(method, path, token string, body any, headers ...string) r
 	if err != nil {
 		return resp{err: err}
 	}
-	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
+	if cerr := res.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return resp{status: res.StatusCode, header: res.Header, err: err}
 	}

@@ -42,11 +42,16 @@ func saneTrackingID(id string) bool {
 		return false
 	}
 	for _, c := range id {
-		if c > unicode.MaxASCII || !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_' || c == '-' || c == '.' || c == ':') {
+		if !trackingIDChar(c) {
 			return false
 		}
 	}
 	return true
+}
+
+// trackingIDChar reports whether c may appear in a client's TrackingID: ASCII letters, digits and _-.:
+func trackingIDChar(c rune) bool {
+	return c <= unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_' || c == '-' || c == '.' || c == ':')
 }
 
 // countWrites counts POST/PUT/PATCH/DELETE requests under /v1 (see WriteCount).

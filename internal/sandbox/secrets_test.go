@@ -214,7 +214,12 @@ func assertSecretsNowhere(t *testing.T, e *env, logs *lockedBuffer, secrets []st
 				fmt.Fprintf(&dump, "%s\n", v)
 			}
 		}
-		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, s := range secrets {
 		if len(s) < 6 {

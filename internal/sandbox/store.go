@@ -144,7 +144,7 @@ func queryAll[T any](ctx context.Context, q querier, query string, args []any, s
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // a failed iteration is reported by rows.Err below
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)

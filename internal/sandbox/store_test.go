@@ -44,7 +44,9 @@ func TestRestartPersistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Errorf("closing the response body: %v", err)
+	}
 	if res.StatusCode != 201 {
 		t.Fatalf("create: %d %s", res.StatusCode, b)
 	}
@@ -66,7 +68,11 @@ func TestRestartPersistence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s2.Close()
+	t.Cleanup(func() {
+		if err := s2.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	after := tableCounts(t, s2)
 	for k, v := range before {
 		if after[k] != v {
@@ -102,7 +108,11 @@ func TestOptionsAndMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	if len(s.AdminToken()) < 32 {
 		t.Errorf("random admin token %q too short", s.AdminToken())
 	}

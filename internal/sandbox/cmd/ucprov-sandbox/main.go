@@ -90,7 +90,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.Join(fmt.Errorf("write env file: %w", err), srv.Close())
 		}
 	}
-	fmt.Fprint(stdout, exports)
+	if _, err := fmt.Fprint(stdout, exports); err != nil {
+		return errors.Join(fmt.Errorf("write exports: %w", err), srv.Close())
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -102,9 +104,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // shellQuote quotes s for a POSIX shell when it needs it ("" stays empty: `export X=`).
 func shellQuote(s string) string {
 	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)) {
+		if !shellSafe(c) {
 			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 		}
 	}
 	return s
+}
+
+// shellSafe reports whether c needs no quoting in a POSIX shell word.
+func shellSafe(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)
 }

@@ -22,7 +22,7 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--db", filepath.Join(dir, "s.db"),
 			"--admin-token", "it's-secret", "--env-file", envFile, "--log-level", "error"}, pw, io.Discard)
-		pw.Close()
+		_ = pw.Close() // never fails: io.PipeWriter.Close always returns nil
 	}()
 
 	sc := bufio.NewScanner(pr)
@@ -55,7 +55,9 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	if err := res.Body.Close(); err != nil {
+		t.Errorf("closing the response body: %v", err)
+	}
 	if res.StatusCode != 200 {
 		t.Errorf("status %d", res.StatusCode)
 	}
