@@ -351,8 +351,7 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *activationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByUserID(ctx, req, resp)
 }
 
 // retry queues an activation in error again (with the user's current email), then puts the

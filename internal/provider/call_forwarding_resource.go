@@ -204,8 +204,7 @@ func (r *callForwardingResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *callForwardingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByUserID(ctx, req, resp)
 }
 
 func (m *callForwardingModel) toAPI() client.CallForwarding {

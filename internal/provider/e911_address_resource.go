@@ -205,8 +205,7 @@ func (r *e911AddressResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *e911AddressResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByUserID(ctx, req, resp)
 }
 
 func (m *e911AddressModel) address() client.Address {

@@ -145,8 +145,7 @@ func (r *impSettingResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *impSettingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByUserID(ctx, req, resp)
 }
 
 // set writes the setting (an idempotent PUT) and saves the answer.

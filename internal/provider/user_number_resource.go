@@ -304,8 +304,7 @@ func (r *userNumberResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *userNumberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByUserID(ctx, req, resp)
 }
 
 func (m *userNumberModel) fromAPI(userID string, n *client.Number) {

@@ -265,3 +265,19 @@ func checkNumberAvailable(sb *acctest.Sandbox, number string) error {
 	}
 	return nil
 }
+
+// TestAccUserNumber_importBadID: an import id that is not a user id gets an error that says the
+// expected form.
+func TestAccUserNumber_importBadID(t *testing.T) {
+	sb := acctest.Start(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        numberConfig(sb, `  extension = "42"`),
+			ResourceName:  numberName,
+			ImportState:   true,
+			ImportStateId: "+17205551200",
+			ExpectError:   errRe("Invalid import id", "by the id of its user, e.g. usr_0123456789abcdef"),
+		}},
+	})
+}
