@@ -94,8 +94,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				emailValidator()),
 			"email_change_strategy": schema.StringAttribute{
 				MarkdownDescription: "What to do when `email` changes while Integrated IM&P is enabled for the user " +
-					"(the backend refuses that change). `fail` (default): stop with an error that explains the " +
-					"steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
+					"(the backend refuses that change). `fail` (default): the plan fails with an error that explains the " +
+					"three steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
 					"(this deletes and re-creates the user's Webex account); if a step fails IM&P is enabled " +
 					"again. Not sent to the API.",
 				Optional:   true,
