@@ -252,7 +252,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 			alreadyActivatedDetail(userID, existing.Status))
 		return
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics, false)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.
@@ -318,7 +318,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics, true)
 }
 
 // Delete deactivates the user, except when the activation is in error: nothing was provisioned,
@@ -381,10 +381,13 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 	return true
 }
 
-// waitAndSave waits as wait_for says (waitCtx carries the create timeout), saves the state in
-// every case where the activation exists, and adds an error when it ended in error or the wait
-// timed out.
-func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration, st stateSetter, diags *diagnostics) {
+// waitAndSave waits as wait_for says (waitCtx carries the create timeout) and adds an error when the
+// activation ended in error or the wait timed out. The state is saved whenever the activation
+// exists, except after a create whose wait timed out (keepOnTimeout false): a failed create would be
+// tainted, and replacing it would deactivate the user; unsaved, the next apply's create takes the
+// activation in progress over and waits again.
+func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration,
+	st stateSetter, diags *diagnostics, keepOnTimeout bool) {
 	userID := plan.UserID.ValueString()
 	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
 	if a == nil {
@@ -395,7 +398,10 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 		return
 	}
 	plan.fromAPI(userID, a)
-	diags.Append(st.Set(ctx, plan)...)
+	timedOut := a.Status != client.ActivationError && err != nil && waitCtx.Err() != nil
+	if !timedOut || keepOnTimeout {
+		diags.Append(st.Set(ctx, plan)...)
+	}
 	switch {
 	case a.Status == client.ActivationError:
 		diags.AddError("Webex activation failed",
@@ -403,12 +409,18 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 				"fix the cause (for email_conflict, give the user an email that no other Webex account uses) and "+
 				"apply again: the provider retries it through the backend's retry endpoint.",
 				userID, a.ErrorCode, a.ErrorText))
-	case err != nil && waitCtx.Err() != nil:
+	case timedOut && keepOnTimeout:
 		diags.AddError("Timed out waiting for the Webex activation",
 			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+
-				"The activation continues on the backend and is kept in state, but Terraform marks a failed create "+
-				"tainted and a replacement would deactivate the user first (resetting its name and email). Run "+
-				"terraform untaint on it and apply again to wait again, or raise timeouts.create.", userID, timeout, a.Status))
+				"The activation continues on the backend; the next plan shows an update that waits again. Raise "+
+				"timeouts.create if provisioning takes longer.", userID, timeout, a.Status))
+	case timedOut:
+		diags.AddError("Timed out waiting for the Webex activation",
+			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+
+				"The activation continues on the backend but is not saved in state, so the next plan shows it to "+
+				"create again: that apply takes the activation in progress over and waits again (it neither queues "+
+				"a second activation nor deactivates the user). Raise timeouts.create if provisioning takes longer.",
+				userID, timeout, a.Status))
 	case err != nil:
 		addAPIError(diags, "read the activation while waiting", err, nil)
 	}

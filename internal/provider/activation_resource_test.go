@@ -439,25 +439,49 @@ func TestAccActivation_errorFoundLater(t *testing.T) {
 }
 
 // TestAccActivation_timeout: the wait ends at timeouts.create with an error that gives the last
-// status; the activation is kept in state (tainted, as Terraform does after a failed create).
+// status. The activation is not saved (a tainted one would be replaced, deactivating the user): the
+// next plan creates it again, and that apply takes the activation in progress over, without a
+// second POST and without deactivating the user.
 func TestAccActivation_timeout(t *testing.T) {
 	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = time.Hour }) // nothing moves
 	userID := actUser(t, sb, "Ada", "Lovelace", "ada@acme.example")
 	cfg := actConfig(sb, userID, "  wait_for = \"provisioned\"\n  timeouts {\n    create = \"1s\"\n  }")
+	untouched := func() {
+		u, err := sb.Client().GetUser(acctest.Ctx(), userID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := sb.Metrics()
+		if u.FirstName != "Ada" || u.Email != "ada@acme.example" || m["POST /v1/users/{usr}/activation"] != 1 ||
+			m["DELETE /v1/users/{usr}/activation"] != 0 {
+			t.Errorf("expected one activation POST, no deactivation and the user unchanged: %+v, metrics %v", u, m)
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
 				ExpectError: errRe("Timed out waiting for the Webex activation", userID, "within 1s",
-					"last status read was queued", "continues on the backend"),
+					"last status read was queued", "continues on the backend", "takes the activation in progress over"),
 			},
 			{
-				Config:   cfg,
-				PlanOnly: true,
+				PreConfig: untouched,
+				Config:    cfg,
+				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh: []plancheck.PlanCheck{actExpectTaintedReplace(actName, map[string]any{"status": "queued"})},
+					PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(actName, plancheck.ResourceActionCreate)},
 				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:      cfg,
+				ExpectError: errRe("Timed out waiting for the Webex activation", "last status read was queued"),
+			},
+			{
+				PreConfig:          untouched,
+				Config:             cfg,
+				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
 		},
