@@ -77,6 +77,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"resource stays in state, tainted; fix the cause (usually the user's email) and apply again: the " +
 			"provider retries through the backend's retry endpoint instead of creating a second activation. An " +
 			"activation found in `error` later (with `wait_for = \"queued\"`) plans an update that retries it.\n\n" +
+			"When the wait of a create times out, the activation goes on on the backend but is not saved in state; " +
+			"the next apply takes it over and waits again (no second activation, no deactivation). An activation " +
+			"queued outside Terraform and still in progress is taken over the same way.\n\n" +
 			"Changing `package` updates the activation in place. Destroying it deactivates the user (the portal's " +
 			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
 			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
