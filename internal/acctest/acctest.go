@@ -100,18 +100,8 @@ func (s *Sandbox) Client() *client.Client {
 	return c
 }
 
-// Writes returns a check that the sandbox has seen exactly want write requests so far.
-func (s *Sandbox) Writes(want int64) func() {
-	return func() {
-		s.t.Helper()
-		if got := s.WriteCount(); got != want {
-			s.t.Errorf("sandbox saw %d write requests, want %d; metrics: %v", got, want, s.Metrics())
-		}
-	}
-}
-
-// CheckNoWrites is a TestStep PreConfig/Check pair helper: it records the current write count and
-// returns a check function asserting that it did not move.
+// CheckNoWrites returns a PreConfig that records the sandbox's write count and a Check that fails
+// when it moved, to prove that nothing was written.
 func (s *Sandbox) CheckNoWrites() (mark func(), check func(*terraform.State) error) {
 	var before int64
 	mark = func() { before = s.WriteCount() }
