@@ -177,11 +177,6 @@ func previousPasscode(ctx context.Context, req resource.ModifyPlanRequest, state
 	}
 }
 
-// privateSetter is the private state of a Create or Update response.
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // writeSecrets sends the pending passcode and password and records the passcode's fingerprint. It
 // reports whether the passcode was written, so that a caller can keep the state exact when only the
 // password failed.
