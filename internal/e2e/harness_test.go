@@ -3,8 +3,8 @@ package e2e
 import (
 	"context"
 	"strings"
-	"time"
 	"testing"
+	"time"
 )
 
 // The harness itself: a small configuration with every per-user resource applies against a

@@ -162,7 +162,9 @@ func (w *Workdir) Exec(ctx context.Context, args ...string) (*Result, error) {
 
 // Init runs terraform init (not needed with dev_overrides unless the configuration uses other
 // providers).
-func (w *Workdir) Init(ctx context.Context) (*Result, error) { return w.Exec(ctx, "init", "-input=false") }
+func (w *Workdir) Init(ctx context.Context) (*Result, error) {
+	return w.Exec(ctx, "init", "-input=false")
+}
 
 // Plan runs terraform plan -out=planFile ("" = no saved plan).
 func (w *Workdir) Plan(ctx context.Context, planFile string) (*Result, error) {

@@ -89,13 +89,13 @@ func TestFaults(t *testing.T) {
 				seen[0] = true
 				continue
 			}
-			if r.status != 500 && r.status != 503 {
+			if r.status != 429 && r.status != 500 && r.status != 503 {
 				t.Fatalf("status %d with fault rate 1", r.status)
 			}
 			seen[r.status] = true
 		}
 		e.s.SetFaultRate(0)
-		if !seen[500] || !seen[503] {
+		if !seen[429] || !seen[500] || !seen[503] {
 			t.Errorf("fault kinds seen: %v", seen)
 		}
 		e.must(200, e.request("GET", "/v1/enterprises", acmeToken, nil))
