@@ -432,4 +432,3 @@ func (m *userModel) fromAPI(u *client.User) {
 	m.CallingLineIDFirstName, m.CallingLineIDLastName = v.CallingLineIDFirstName, v.CallingLineIDLastName
 	m.Department, m.TimeZone, m.PagerNumber, m.MobileNumber, m.Email = v.Department, v.TimeZone, v.PagerNumber, v.MobileNumber, v.Email
 }
-
