@@ -227,7 +227,7 @@ func TestDeactivation(t *testing.T) {
 	}
 	e.wantError(e.request("GET", path, acmeToken, nil), 404, "not_found", "")
 	e.wantError(e.request("DELETE", path, acmeToken, nil), 404, "not_found", "")
-	e.tick(2) // the worker does not trip over the cancelled job
+	e.tick(2)     // the worker does not trip over the cancelled job
 	e.activate(u) // the user can be activated again
 }
 
