@@ -11,6 +11,7 @@ import (
 // subprocess sandbox, the next plan is empty, the objects survive a SIGKILL and a restart on the same
 // database, and destroy removes them.
 func TestHarnessApplyKillRestartDestroy(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sb := startSandbox(t, SandboxOptions{Inventory: 150})
 	wd := workdir(t, sb)

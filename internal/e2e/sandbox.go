@@ -184,10 +184,14 @@ func (s *Sandbox) signal(sig syscall.Signal) error {
 }
 
 // Restart starts the sandbox again on the same database and the same address (after Kill or
-// Stop; a running sandbox is killed first).
-func (s *Sandbox) Restart(ctx context.Context) error {
+// Stop; a running sandbox is killed first). Options may change its flags for this and later
+// restarts (e.g. turn the faults off).
+func (s *Sandbox) Restart(ctx context.Context, opts ...func(*SandboxOptions)) error {
 	if err := s.Kill(); err != nil {
 		return err
+	}
+	for _, f := range opts {
+		f(&s.opts)
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil {
