@@ -253,7 +253,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, err := r.data.reads().User(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
+	ent := state.EnterpriseID.ValueString()
+	if ent == "" { // after import
+		ent = r.data.enterpriseID
+	}
+	u, err := r.data.reads().User(ctx, ent, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing it from state", map[string]any{"user_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
