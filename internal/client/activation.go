@@ -64,9 +64,8 @@ func (c *Client) RefreshActivation(ctx context.Context, userID string) (*Activat
 	return &out, nil
 }
 
-// DeleteActivation deactivates a user (the portal's "Reset User"): removes Webex, resets the
-// name to "Available User", clears call history and the email, disables IM&P. opts as in
-// UpdateActivationPackage.
+// DeleteActivation deactivates the user's Webex only (name, email, IM&P and call forwarding
+// stay); the portal's "Reset User" is ResetUser. opts as in UpdateActivationPackage.
 func (c *Client) DeleteActivation(ctx context.Context, userID string, opts WriteOptions) error {
 	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/activation", userID), nil, nil, opts.IfMatch, nil)
 	return err

@@ -63,6 +63,14 @@ type Config struct {
 	RetryWaitMin time.Duration
 	// RetryWaitMax: see RetryWaitMin.
 	RetryWaitMax time.Duration
+	// MaxRetryAfter is the longest wait a server's Retry-After (on a 429 or 503) may ask for; a
+	// longer one is cut to it. 0 means RetryWaitMax. It may be above RetryWaitMax: a real backend
+	// has asked for 58 s, and giving up (or coming back early into another 429) costs more.
+	MaxRetryAfter time.Duration
+	// OnWrite, if set, is called with the method and URL path (e.g. "/v1/users/usr_1/number") of
+	// every POST, PUT, PATCH and DELETE before it is sent, whatever its outcome. A bulk-read cache
+	// uses it to know which objects this process has written (internal/provider's bulk reader).
+	OnWrite func(method, path string)
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
 	// HTTPClient optionally replaces the underlying HTTP client (tests, proxies, custom TLS).
@@ -78,6 +86,7 @@ type Client struct {
 	userAgent string
 	rc        *retryablehttp.Client
 	limiter   *adaptiveLimiter
+	onWrite   func(method, path string)
 }
 
 // New validates cfg and returns a Client.
@@ -101,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestsPerSecond < 0 {
 		return nil, fmt.Errorf("requests per second must not be negative, got %g", cfg.RequestsPerSecond)
 	}
-	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.MaxRetryAfter < 0 {
 		return nil, errors.New("retry wait bounds must not be negative")
 	}
 	timeout := cfg.RequestTimeout
@@ -117,6 +126,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	if waitMin > waitMax {
 		return nil, fmt.Errorf("retry wait min (%s) is greater than retry wait max (%s)", waitMin, waitMax)
+	}
+	retryAfterMax := cfg.MaxRetryAfter
+	if retryAfterMax == 0 {
+		retryAfterMax = waitMax
 	}
 	ua := cfg.UserAgent
 	if ua == "" {
@@ -143,15 +156,18 @@ func New(cfg Config) (*Client, error) {
 		token:     cfg.Token,
 		userAgent: ua,
 		limiter:   newAdaptiveLimiter(cfg.RequestsPerSecond),
+		onWrite:   cfg.OnWrite,
 	}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:     hc,
-		Logger:         nil, // we log through tflog in the hooks below
-		RetryWaitMin:   waitMin,
-		RetryWaitMax:   waitMax,
-		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     c.checkRetry,
-		Backoff:        backoff,
+		HTTPClient:   hc,
+		Logger:       nil, // we log through tflog in the hooks below
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+			return backoffWithRetryAfter(time.Now(), minWait, maxWait, retryAfterMax, attempt, resp)
+		},
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.beforeAttempt,
 		PrepareRetry:   c.prepareRetry,
@@ -384,6 +400,9 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 		req.Header.Set("If-Match", ifMatch)
 	}
 	desc := strings.ToLower(method) + " " + ci.path
+	if c.onWrite != nil && method != http.MethodGet && method != http.MethodHead {
+		c.onWrite(method, ci.path)
+	}
 
 	if err := c.limiter.wait(reqCtx); err != nil {
 		return nil, fmt.Errorf("%s: waiting for the client rate limit: %w", desc, err)

@@ -417,7 +417,6 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 		addAPIError(&resp.Diagnostics, "deactivate the user", err, nil)
 		return
 	}
-	r.data.markDeactivated(userID)
 	tflog.Info(ctx, "deactivated user", map[string]any{"user_id": userID})
 }
 

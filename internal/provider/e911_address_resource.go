@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -95,7 +96,8 @@ func (r *e911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Attributes:          normalized,
 			},
 			"postal_code": str("Postal code: ZIP or ZIP+4 in the US, `A1A 1A1` in Canada.", true),
-			"state":       str("State or province: a USPS code in the US, a province code in Canada.", true),
+			"state": str("State or province: required in the US (a USPS code) and Canada (a province code); "+
+				"optional elsewhere (France has none).", false),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`valid`, or `needs_review` after the user's number changed.",
 				Computed:            true,
@@ -286,7 +288,7 @@ func (m *e911AddressModel) fromAPI(userID string, e *client.E911) diagnostics {
 	m.Address1 = types.StringValue(e.Address1)
 	m.Address2 = optionalString(e.Address2)
 	m.City = types.StringValue(e.City)
-	m.State = types.StringValue(e.State)
+	m.State = optionalString(e.State)
 	m.PostalCode = types.StringValue(e.PostalCode)
 	m.Country = types.StringValue(e.Country)
 	m.Status = types.StringValue(e.Status)
@@ -321,9 +323,21 @@ func (addressValidator) ValidateResource(ctx context.Context, req resource.Valid
 	}) {
 		name, ok := addressAttrs[v.Field]
 		if !ok {
-			resp.Diagnostics.AddError("Invalid E911 address", ruleMessage(v))
+			resp.Diagnostics.AddError("Invalid E911 address", addressMessage(v))
 			continue
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(name), "Invalid "+name, ruleMessage(v))
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Invalid "+name, addressMessage(v))
 	}
+}
+
+// addressMessage is the rule's message with the API's field names (postalCode) spelled as the
+// Terraform attributes (postal_code).
+func addressMessage(v *rules.Violation) string {
+	msg := ruleMessage(v)
+	for field, attr := range addressAttrs {
+		if field != attr {
+			msg = strings.ReplaceAll(msg, field, attr)
+		}
+	}
+	return msg
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -59,19 +58,6 @@ type ucprovProviderModel struct {
 type providerData struct {
 	client       *client.Client
 	enterpriseID string
-	// deactivated holds the users this provider process deactivated (a ucprov_activation destroyed):
-	// that resets the user's names and email, which the user's own writes must not take for someone
-	// else's change.
-	deactivated sync.Map
-}
-
-// markDeactivated records that this process deactivated user id.
-func (d *providerData) markDeactivated(id string) { d.deactivated.Store(id, true) }
-
-// deactivatedHere reports whether this process deactivated user id.
-func (d *providerData) deactivatedHere(id string) bool {
-	_, ok := d.deactivated.Load(id)
-	return ok
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.

@@ -258,14 +258,8 @@ func userWhat(id string) string { return "ucprov_user " + id }
 // staleGuard is the 412 handling of the user's writes; prior is the state the plan was made from.
 func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv privateSetter) staleGuard[userModel] {
 	id := prior.ID.ValueString()
-	var ignore []string
-	if r.data.deactivatedHere(id) {
-		// This apply deactivated the user (ucprov_activation destroyed), which resets its names and
-		// clears its email: not someone else's change.
-		ignore = userResetAttributes
-	}
 	return staleGuard[userModel]{
-		what: userWhat(id), prior: prior, ignore: ignore, state: st, private: priv,
+		what: userWhat(id), prior: prior, state: st, private: priv,
 		read: func(ctx context.Context) (*userModel, string, bool, error) {
 			u, err := r.data.client.GetUser(ctx, id)
 			if client.IsNotFound(err) {
@@ -280,9 +274,6 @@ func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv private
 		},
 	}
 }
-
-// userResetAttributes are what a deactivation (DELETE of the activation) changes on the user.
-var userResetAttributes = []string{"first_name", "last_name", "calling_line_id_first_name", "calling_line_id_last_name", "email"}
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userModel
