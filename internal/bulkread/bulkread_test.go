@@ -48,20 +48,20 @@ func newFixture(t *testing.T, n int) *fixture {
 		}
 		f.users = append(f.users, u.ID)
 		if i%3 == 0 {
-			if _, err := admin.PutNumber(ctx, u.ID, client.NumberInput{Extension: fmt.Sprint(5000 + i)}); err != nil {
+			if _, err := admin.PutNumber(ctx, u.ID, client.NumberInput{Extension: fmt.Sprint(5000 + i)}, client.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%2 == 0 {
-			if _, err := admin.PutE911(ctx, u.ID, client.Address{Address1: "1 Main Street", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"}); err != nil {
+			if _, err := admin.PutE911(ctx, u.ID, client.Address{Address1: "1 Main Street", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"}, client.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%5 == 0 {
-			if _, err := admin.SetIMP(ctx, u.ID, true); err != nil {
+			if _, err := admin.SetIMP(ctx, u.ID, true, client.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := admin.CreateActivation(ctx, u.ID, client.ActivationInput{}); err != nil {
+			if _, err := admin.CreateActivation(ctx, u.ID, client.ActivationInput{}, client.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -238,10 +238,10 @@ func TestWritesAreNeverStale(t *testing.T) {
 	}()
 	time.Sleep(50 * time.Millisecond)
 	dept := "Written During Fill"
-	if _, err := r.Client().UpdateUser(ctx, f.users[1], client.UserPatch{Department: &dept}, ""); err != nil {
+	if _, err := r.Client().UpdateUser(ctx, f.users[1], client.UserPatch{Department: &dept}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Client().PutNumber(ctx, f.users[2], client.NumberInput{Extension: "7777"}); err != nil {
+	if _, err := r.Client().PutNumber(ctx, f.users[2], client.NumberInput{Extension: "7777"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	<-done
@@ -259,7 +259,7 @@ func TestWritesAreNeverStale(t *testing.T) {
 	}
 	// Written after the page: the same.
 	dept2 := "Written After Fill"
-	if _, err := r.Client().UpdateUser(ctx, f.users[3], client.UserPatch{Department: &dept2}, ""); err != nil {
+	if _, err := r.Client().UpdateUser(ctx, f.users[3], client.UserPatch{Department: &dept2}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if u, err := r.User(ctx, ent, f.users[3]); err != nil || u.Department != dept2 {

@@ -286,6 +286,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.fromAPI(state.UserID.ValueString(), a)
 	state.setImportDefaults()
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, a.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

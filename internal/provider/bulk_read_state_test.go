@@ -44,24 +44,24 @@ func TestBulkReadGivesTheGETState(t *testing.T) {
 		users = append(users, u.ID)
 	}
 	full := users[0] // every object; users[1] has none of the optional ones
-	if _, err := admin.PutNumber(ctx, full, client.NumberInput{PhoneNumber: "+17205551200", Extension: "1200"}); err != nil {
+	if _, err := admin.PutNumber(ctx, full, client.NumberInput{PhoneNumber: "+17205551200", Extension: "1200"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := admin.PutE911(ctx, full, client.Address{Address1: "1600 pennsylvania avenue northwest", City: "washington",
-		State: "dc", PostalCode: "20500", Country: "US"}); err != nil {
+		State: "dc", PostalCode: "20500", Country: "US"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.SetIMP(ctx, full, true); err != nil {
+	if _, err := admin.SetIMP(ctx, full, true, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.CreateActivation(ctx, full, client.ActivationInput{Package: "webex_suite"}); err != nil {
+	if _, err := admin.CreateActivation(ctx, full, client.ActivationInput{Package: "webex_suite"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := admin.PutCallForwarding(ctx, full, client.CallForwarding{Busy: client.Forward{Enabled: true, Destination: "+17205550100"},
-		NoAnswer: client.NoAnswerForward{Rings: 5}}); err != nil {
+		NoAnswer: client.NoAnswerForward{Rings: 5}}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.PutNumber(ctx, users[2], client.NumberInput{Extension: "1202"}); err != nil {
+	if _, err := admin.PutNumber(ctx, users[2], client.NumberInput{Extension: "1202"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
