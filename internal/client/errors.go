@@ -84,6 +84,13 @@ func IsConflict(err error) bool {
 	return ok && apiErr.Status == http.StatusConflict
 }
 
+// IsPreconditionFailed reports whether err is a 412 (etag_mismatch): the object changed since the
+// etag sent as If-Match was read.
+func IsPreconditionFailed(err error) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Status == http.StatusPreconditionFailed
+}
+
 // HasCode reports whether err is an API error with the given code, e.g. "email_in_use".
 func HasCode(err error, code string) bool {
 	apiErr, ok := AsAPIError(err)

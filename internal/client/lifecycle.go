@@ -7,10 +7,10 @@ import (
 
 // ResetUser is the Spectrum portal's "Reset User": name "Available User", email cleared, Webex
 // deactivated, IM&P and call forwarding off, call history cleared; the number and extension
-// stay. ifMatch is the user's etag ("" = unconditional; stale: 412).
-func (c *Client) ResetUser(ctx context.Context, userID, ifMatch string) (*User, error) {
+// stay. opts.IfMatch is the user's etag ("" = unconditional; stale: 412).
+func (c *Client) ResetUser(ctx context.Context, userID string, opts WriteOptions) (*User, error) {
 	var out User
-	if _, err := c.do(ctx, http.MethodPost, pathOf("/v1/users/{user}/reset", userID), nil, nil, ifMatch, &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPost, pathOf("/v1/users/{user}/reset", userID), nil, nil, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

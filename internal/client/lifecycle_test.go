@@ -41,12 +41,11 @@ func TestSandboxLifecycle(t *testing.T) {
 		t.Fatalf("validate the user's own email: %+v, %v", v, err)
 	}
 
-	if _, err := c.CreateActivation(ctx, u.ID, client.ActivationInput{SendActivationEmail: true}); err != nil {
+	if _, err := c.CreateActivation(ctx, u.ID, client.ActivationInput{SendActivationEmail: true}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := c.WaitActivation(ctx, u.ID, 10*time.Millisecond, func(a *client.Activation) bool {
-		return a.Status == client.ActivationPendingEmailValidation
-	})
+	a, err := c.WaitActivation(ctx, u.ID, client.ActivationWait{Poll: 10 * time.Millisecond,
+		Until: func(a *client.Activation) bool { return a.Status == client.ActivationPendingEmailValidation }})
 	if err != nil || a.InvitationsSent != 1 || a.LastInvitedAt == "" {
 		t.Fatalf("activation after create: %+v, %v", a, err)
 	}
@@ -71,11 +70,11 @@ func TestSandboxLifecycle(t *testing.T) {
 		t.Fatal("a group of another enterprise was accepted")
 	}
 
-	_, err = c.ResetUser(ctx, u.ID, `"999"`)
+	_, err = c.ResetUser(ctx, u.ID, client.WriteOptions{IfMatch: `"999"`})
 	if apiErr, ok := client.AsAPIError(err); !ok || apiErr.Status != http.StatusPreconditionFailed {
 		t.Fatalf("reset with a stale etag: %v", err)
 	}
-	r, err := c.ResetUser(ctx, u.ID, u.ETag)
+	r, err := c.ResetUser(ctx, u.ID, client.WriteOptions{IfMatch: u.ETag})
 	if err != nil || r.FirstName != "Available" || r.LastName != "User" || r.Email != "" {
 		t.Fatalf("reset: %+v, %v", r, err)
 	}

@@ -89,10 +89,12 @@ type Number struct {
 }
 
 // NumberInput is the body of PutNumber; at least one field must be set. It replaces the whole
-// assignment.
+// assignment. Activate activates the phone number in the same request (a number that is new for
+// the user is otherwise inactive until ActivateNumber); it is ignored for an extension-only user.
 type NumberInput struct {
 	PhoneNumber string `json:"phoneNumber"`
 	Extension   string `json:"extension"`
+	Activate    bool   `json:"activate,omitempty"`
 }
 
 // InventoryNumber is a phone number of an enterprise's inventory.
@@ -168,6 +170,8 @@ type Activation struct {
 	// last one ("" when none).
 	InvitationsSent int    `json:"invitationsSent"`
 	LastInvitedAt   string `json:"lastInvitedAt"`
+	// ETag changes whenever the activation does, its status included.
+	ETag string `json:"etag"`
 }
 
 // JobRef is the 202 answer of an operation that queued a job.

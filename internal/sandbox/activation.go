@@ -100,15 +100,30 @@ type activationView struct {
 	ErrorText string `json:"errorText"`
 	UpdatedAt string `json:"updatedAt"`
 	JobID     string `json:"jobId"`
+	Etag      string `json:"etag"`
 	// InvitationsSent counts the activation emails sent; LastInvitedAt is the last one ("" = none).
 	InvitationsSent int    `json:"invitationsSent"`
 	LastInvitedAt   string `json:"lastInvitedAt"`
 }
 
+func (v activationView) etagValue() string { return v.Etag }
+
+// view is the Activation object; its etag is a digest of everything else it shows (the row has
+// no version), so every status step changes it.
 func (a *activation) view() activationView {
-	return activationView{Status: a.Status, Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
+	v := activationView{Status: a.Status, Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
 		ErrorText: a.ErrorText, UpdatedAt: a.UpdatedAt, JobID: a.JobID,
 		InvitationsSent: a.InvitationsSent, LastInvitedAt: a.LastInvitedAt}
+	v.Etag = etagOfContent(v)
+	return v
+}
+
+// etag is the activation's current etag, "" when there is none (checkIfMatch: does not exist).
+func (a *activation) etag() string {
+	if a == nil {
+		return ""
+	}
+	return a.view().Etag
 }
 
 // activationInput is the body of POST /v1/users/{usr}/activation.
@@ -214,6 +229,9 @@ func (s *Server) createActivation(w http.ResponseWriter, r *http.Request) {
 		if cur != nil && cur.Status != activationError {
 			return errConflict("already_activated", "", "the user already has a webex activation (status "+cur.Status+")")
 		}
+		if err := checkIfMatch(r, cur.etag()); err != nil { // the activation in error it replaces
+			return err
+		}
 		if u.Email == "" {
 			return errInvalid("email_required", "", "a webex activation needs an email on the user")
 		}
@@ -279,6 +297,9 @@ func (s *Server) patchActivation(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if err := checkIfMatch(r, a.etag()); err != nil {
+			return err
+		}
 		if in.Package == nil {
 			return errInvalid(codeRequired, "package", "package is required")
 		}
@@ -325,6 +346,9 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if err := checkIfMatch(r, a.etag()); err != nil {
+			return err
+		}
 		if a.Status != activationError {
 			return errConflict("not_in_error", "", "only an activation in error can be retried (status "+a.Status+")")
 		}
@@ -352,8 +376,11 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteActivation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, _, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
+		u, a, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
 		if err != nil {
+			return err
+		}
+		if err := checkIfMatch(r, a.etag()); err != nil {
 			return err
 		}
 		return s.removeWebex(ctx, tx, u)
