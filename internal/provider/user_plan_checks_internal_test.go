@@ -33,7 +33,7 @@ func TestWarnHeldForNewUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutNumber(ctx, holder.ID, client.NumberInput{PhoneNumber: "+17205551250", Extension: "1250"}); err != nil {
+	if _, err := c.PutNumber(ctx, holder.ID, client.NumberInput{PhoneNumber: "+17205551250", Extension: "1250"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	r := &userNumberResource{data: &providerData{client: c, enterpriseID: sandbox.DemoEnterpriseAcme}}

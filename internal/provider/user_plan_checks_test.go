@@ -116,7 +116,7 @@ func TestAccUserNumber_heldByOther(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutNumber(acctest.Ctx(), holder.ID, client.NumberInput{Extension: "1251"}); err != nil {
+	if _, err := c.PutNumber(acctest.Ctx(), holder.ID, client.NumberInput{Extension: "1251"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{
