@@ -510,6 +510,16 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 				"fix the cause (for email_conflict, give the user an email that no other Webex account uses) and "+
 				"apply again: the provider retries it through the backend's retry endpoint.",
 				userID, a.ErrorCode, a.ErrorText))
+	case timedOut && errors.Is(waitCtx.Err(), context.Canceled):
+		// Ctrl-C (Terraform stops the provider): return at once; the activation goes on.
+		next := "the next plan shows an update that waits again"
+		if !keepOnTimeout {
+			next = "it is not saved in state, so the next apply takes the activation in progress over and waits " +
+				"again (no second activation, no deactivation)"
+		}
+		diags.AddError("Interrupted while waiting for the Webex activation",
+			fmt.Sprintf("The apply was interrupted while waiting for the activation of user %s (last status read: %s). "+
+				"The activation continues on the backend; %s.", userID, a.Status, next))
 	case timedOut && keepOnTimeout:
 		diags.AddError("Timed out waiting for the Webex activation",
 			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+
