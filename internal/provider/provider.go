@@ -58,6 +58,9 @@ type ucprovProviderModel struct {
 type providerData struct {
 	client       *client.Client
 	enterpriseID string
+	endpoint     string
+	// access: which enterprises the token can see (checked once each; see credentials.go).
+	access enterpriseAccess
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.
@@ -185,7 +188,15 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"max_retries": maxRetries, "request_timeout": timeout.String(), "enterprise_id": enterpriseID,
 	})
 
-	data := &providerData{client: c, enterpriseID: enterpriseID}
+	data := &providerData{client: c, enterpriseID: enterpriseID, endpoint: endpoint}
+	// The token must be accepted and see the default enterprise before any resource reads: a wrong
+	// token fails here instead of every resource reading as deleted (and the state being emptied).
+	if enterpriseID != "" {
+		if err := data.access.check(ctx, c, enterpriseID); err != nil {
+			addAccessError(&resp.Diagnostics, err, endpoint, enterpriseID, path.Root("enterprise_id"))
+			return
+		}
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
