@@ -141,7 +141,12 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	if plan.UserID.IsUnknown() {
-		return // a user created in this apply: the backend checks at apply time
+		// A user created in this apply: the backend checks at apply time; warn now when the
+		// extension or number is someone else's.
+		if numberChanged || extChanged {
+			r.warnHeldForNewUser(ctx, &plan, &resp.Diagnostics)
+		}
+		return
 	}
 	userID := plan.UserID.ValueString()
 	if (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension)) {

@@ -187,6 +187,8 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.CallingLineIDLastName = plan.LastName
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.checkNewUserIDs(ctx, &plan, &config, state, &resp.Diagnostics)
+	r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
 	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
@@ -379,8 +381,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+// ImportState takes a user id (usr_…) or the user's email.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	r.importUser(ctx, req, resp)
 }
 
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
