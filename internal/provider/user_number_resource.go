@@ -150,7 +150,7 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	userID := plan.UserID.ValueString()
 	if (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension)) {
-		u, err := r.data.client.GetUser(ctx, userID)
+		u, err := r.data.reads().User(ctx, r.data.enterpriseID, userID)
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
 				"User "+userID+" does not exist (or is not visible with this token).")
@@ -190,12 +190,26 @@ func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User
 	}
 }
 
-// checkExtensionFree: no other user of the enterprise has the extension.
+// checkExtensionFree: no other user of the enterprise has the extension. When this plan has read
+// the whole enterprise in bulk (many resources refreshed), the answer comes from those pages and
+// costs no request; otherwise it is one request.
 func (r *userNumberResource) checkExtensionFree(ctx context.Context, u *client.User, ext string, diags *diag.Diagnostics) {
-	holders, err := r.data.client.ListUsers(ctx, u.EnterpriseID, client.UserFilter{Extension: ext})
-	if err != nil {
-		addAPIError(diags, "check that the extension is free", err, nil)
-		return
+	var holders []client.User
+	if ids, ok := r.data.reads().ExtensionHolders(u.EnterpriseID, ext); ok {
+		for _, id := range ids {
+			if h, err := r.data.reads().User(ctx, u.EnterpriseID, id); err == nil {
+				holders = append(holders, *h)
+			} else {
+				holders = append(holders, client.User{ID: id})
+			}
+		}
+	} else {
+		var err error
+		holders, err = r.data.client.ListUsers(ctx, u.EnterpriseID, client.UserFilter{Extension: ext})
+		if err != nil {
+			addAPIError(diags, "check that the extension is free", err, nil)
+			return
+		}
 	}
 	for i := range holders {
 		if holders[i].ID != u.ID {
@@ -214,7 +228,7 @@ func swapAdvice(attr string) string {
 }
 
 func (r *userNumberResource) describeUser(ctx context.Context, id string) string {
-	u, err := r.data.client.GetUser(ctx, id)
+	u, err := r.data.reads().User(ctx, "", id)
 	if err != nil {
 		return id
 	}
@@ -244,7 +258,7 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	n, err := r.data.client.GetNumber(ctx, state.UserID.ValueString())
+	n, err := r.data.reads().Number(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "number assignment no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -258,6 +272,7 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if state.Activate.IsNull() { // after import
 		state.Activate = types.BoolValue(true)
 	}
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, n.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
