@@ -64,6 +64,9 @@ type ucprovProviderModel struct {
 type providerData struct {
 	client       *client.Client
 	enterpriseID string
+	endpoint     string
+	// access: which enterprises the token can see (checked once each; see credentials.go).
+	access enterpriseAccess
 	// bulkReads serves every Read (and the plan-time reads) from the bulk list when that is
 	// cheaper; it sees every write of client (internal/bulkread). Use reads().
 	bulkReads *bulkread.Reader
@@ -245,7 +248,15 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 
 	reads.Use(c)
-	data := &providerData{client: c, enterpriseID: enterpriseID, bulkReads: reads}
+	data := &providerData{client: c, enterpriseID: enterpriseID, endpoint: endpoint, bulkReads: reads}
+	// The token must be accepted and see the default enterprise before any resource reads: a wrong
+	// token fails here instead of every resource reading as deleted (and the state being emptied).
+	if enterpriseID != "" {
+		if err := data.access.check(ctx, c, enterpriseID); err != nil {
+			addAccessError(&resp.Diagnostics, err, endpoint, enterpriseID, path.Root("enterprise_id"))
+			return
+		}
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

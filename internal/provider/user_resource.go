@@ -232,6 +232,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !r.data.requireEnterprise(ctx, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics) {
+		return
+	}
 	u, err := r.data.client.CreateUser(ctx, plan.EnterpriseID.ValueString(), plan.toCreate())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "create user", err, userAttrs)
@@ -281,6 +284,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var state userModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A user of another enterprise than the provider's: the token must see it before a 404 is taken
+	// for a deleted user (writes' lane, minimal: one check per enterprise and process).
+	if !r.data.requireEnterprise(ctx, state.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics) {
 		return
 	}
 	ent := state.EnterpriseID.ValueString()
