@@ -41,6 +41,7 @@ package bulkread
 import (
 	"context"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,6 +100,7 @@ type Reader struct {
 	ents        map[string]*entState
 	userEnt     map[string]string // user id → enterprise, learned from reads
 	passcodeFor map[string]*client.PasscodeRules
+	groups      map[string]*client.Group
 
 	sf singleflight.Group
 
@@ -113,6 +115,9 @@ type entState struct {
 	complete bool   // every page has been read
 	failures int    // page reads that failed in a row
 	users    map[string]*client.UserWithServices
+
+	invChecks, invFailures int
+	inventory              map[string]client.InventoryNumber // phone number → entry, once read
 }
 
 // New returns an empty Reader. Call Use with the client before the first read, and install
@@ -137,6 +142,7 @@ func New(opts Options) *Reader {
 		ents:        map[string]*entState{},
 		userEnt:     map[string]string{},
 		passcodeFor: map[string]*client.PasscodeRules{},
+		groups:      map[string]*client.Group{},
 	}
 }
 
@@ -195,11 +201,7 @@ func (r *Reader) lookup(ctx context.Context, ent, id string) *client.UserWithSer
 			r.mu.Unlock()
 			return nil
 		}
-		st := r.ents[ent]
-		if st == nil {
-			st = &entState{users: map[string]*client.UserWithServices{}}
-			r.ents[ent] = st
-		}
+		st := r.state(ent)
 		st.reads++
 		if it, ok := st.users[id]; ok {
 			r.mu.Unlock()
@@ -382,20 +384,193 @@ func (r *Reader) PasscodeRules(ctx context.Context, ent string) (*client.Passcod
 	}
 }
 
-// ExtensionHolders answers "which users of ent hold extension ext" from the pages when every
-// page of ent has been read and no user of ent has been written by this process; ok is false
-// when the caller must ask the server.
-func (r *Reader) ExtensionHolders(ent, ext string) (ids []string, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	st := r.ents[ent]
-	if r.opts.Mode == ModeNever || st == nil || !st.complete || r.dirtyAll || r.dirtyEnts[ent] || len(r.dirtyUsers) > 0 {
-		return nil, false
+
+// Plan-time checks. Checks that ask "which other user holds this email / extension / number" are
+// counted with the reads of the enterprise, and once the cost model has read every page of the
+// enterprise they are answered from the pages at no cost (and the number inventory from one read
+// of the enterprise's inventory); until then each is its one API request, as before. Users this
+// process has written (or created) are left out of the answers from pages: their values are the
+// ones this run is setting, and the backend checks them at apply time (409 email_in_use,
+// extension_in_use, number_in_use).
+
+// completePages counts one check of ent and reads pages as the cost model allows; it reports
+// whether every page of ent has been read.
+func (r *Reader) completePages(ctx context.Context, ent string) bool {
+	if r.opts.Mode == ModeNever || ent == "" {
+		return false
 	}
-	for id, it := range st.users {
-		if it.Number != nil && it.Number.Extension == ext {
-			ids = append(ids, id)
+	counted := false
+	for {
+		r.mu.Lock()
+		if r.dirtyAll || r.dirtyEnts[ent] {
+			r.mu.Unlock()
+			return false
+		}
+		st := r.state(ent)
+		if !counted {
+			st.reads++
+			counted = true
+		}
+		if st.complete {
+			r.mu.Unlock()
+			return true
+		}
+		wantPage := st.failures < maxFillFailures && st.reads >= r.opts.Threshold*(st.pages+1)
+		r.mu.Unlock()
+		if !wantPage {
+			return false
+		}
+		ch := r.sf.DoChan(ent, func() (any, error) { return nil, r.readPage(ent) })
+		select {
+		case <-ctx.Done():
+			return false
+		case res := <-ch:
+			if res.Err != nil {
+				return false
+			}
 		}
 	}
-	return ids, true
+}
+
+// state returns the entState of ent, created on first use; r.mu must be held.
+func (r *Reader) state(ent string) *entState {
+	st := r.ents[ent]
+	if st == nil {
+		st = &entState{users: map[string]*client.UserWithServices{}}
+		r.ents[ent] = st
+	}
+	return st
+}
+
+// holders returns the users of ent's pages (not written by this process) that match.
+func (r *Reader) holders(ent string, match func(*client.UserWithServices) bool) []client.User {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []client.User
+	for id, it := range r.ents[ent].users {
+		if !r.dirtyUsers[id] && match(it) {
+			out = append(out, it.User)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// EmailHolders returns the users of ent whose email is email (case-insensitively).
+func (r *Reader) EmailHolders(ctx context.Context, ent, email string) ([]client.User, error) {
+	if r.completePages(ctx, ent) {
+		return r.holders(ent, func(it *client.UserWithServices) bool { return strings.EqualFold(it.Email, email) }), nil
+	}
+	return r.c.ListUsers(ctx, ent, client.UserFilter{Email: email})
+}
+
+// ExtensionHolders returns the users of ent that hold extension ext.
+func (r *Reader) ExtensionHolders(ctx context.Context, ent, ext string) ([]client.User, error) {
+	if r.completePages(ctx, ent) {
+		return r.holders(ent, func(it *client.UserWithServices) bool { return it.Number != nil && it.Number.Extension == ext }), nil
+	}
+	return r.c.ListUsers(ctx, ent, client.UserFilter{Extension: ext})
+}
+
+// InventoryNumber returns the inventory entry of phone number in ent (nil when the enterprise has
+// no such number). Past the threshold of checks the whole inventory is read once (pages of 1,000)
+// and the entries come from it; the holder of a number this process assigned or released is
+// whatever the backend says at apply time.
+func (r *Reader) InventoryNumber(ctx context.Context, ent, number string) (*client.InventoryNumber, error) {
+	if inv := r.inventory(ctx, ent); inv != nil {
+		n, ok := inv[number]
+		if !ok {
+			return nil, nil
+		}
+		r.mu.Lock()
+		written := n.UserID != "" && r.dirtyUsers[n.UserID]
+		r.mu.Unlock()
+		if !written {
+			return &n, nil
+		}
+	}
+	l, err := r.c.ListNumbers(ctx, ent, client.NumberFilter{PhoneNumber: number})
+	if err != nil || len(l) == 0 {
+		return nil, err
+	}
+	return &l[0], nil
+}
+
+// inventory returns ent's whole number inventory once enough checks ask for it, else nil.
+func (r *Reader) inventory(ctx context.Context, ent string) map[string]client.InventoryNumber {
+	if r.opts.Mode == ModeNever || ent == "" {
+		return nil
+	}
+	r.mu.Lock()
+	st := r.state(ent)
+	st.invChecks++
+	inv, want := st.inventory, st.inventory == nil && st.invFailures < maxFillFailures && st.invChecks >= r.opts.Threshold
+	r.mu.Unlock()
+	if inv != nil || !want {
+		return inv
+	}
+	ch := r.sf.DoChan("inventory "+ent, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), r.opts.FillTimeout)
+		defer cancel()
+		r.pageReads.Add(1)
+		l, err := r.c.ListNumbers(ctx, ent, client.NumberFilter{Max: r.opts.PageSize})
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if err != nil {
+			st.invFailures++
+			return nil, err
+		}
+		m := make(map[string]client.InventoryNumber, len(l))
+		for _, n := range l {
+			m[n.PhoneNumber] = n
+		}
+		st.inventory = m
+		return m, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil
+	case res := <-ch:
+		if res.Err != nil {
+			return nil
+		}
+		return res.Val.(map[string]client.InventoryNumber)
+	}
+}
+
+// GetGroup reads group id once per process (groups are the enterprise's fixed structure; every new
+// user's plan-time check asks for its group). A failed read is not remembered.
+func (r *Reader) GetGroup(ctx context.Context, id string) (*client.Group, error) {
+	if r.opts.Mode == ModeNever {
+		return r.c.GetGroup(ctx, id)
+	}
+	r.mu.Lock()
+	g, ok := r.groups[id]
+	r.mu.Unlock()
+	if ok {
+		c := *g
+		return &c, nil
+	}
+	ch := r.sf.DoChan("group "+id, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.FillTimeout)
+		defer cancel()
+		g, err := r.c.GetGroup(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		r.mu.Lock()
+		r.groups[id] = g
+		r.mu.Unlock()
+		return g, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		c := *res.Val.(*client.Group)
+		return &c, nil
+	}
 }

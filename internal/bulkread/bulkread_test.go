@@ -331,22 +331,72 @@ func TestPasscodeRulesReadOnce(t *testing.T) {
 	}
 }
 
-// TestExtensionHolders answers from complete pages only.
-func TestExtensionHolders(t *testing.T) {
+// TestPlanChecks: email, extension and number checks are one API request each until the
+// enterprise's pages are read, then answered from them with no request; users this process wrote
+// are left out of those answers; a group is read once.
+func TestPlanChecks(t *testing.T) {
 	f := newFixture(t, 7)
 	ctx := context.Background()
-	r := f.reader(t, bulkread.Options{Threshold: 1}, nil)
-	if _, ok := r.ExtensionHolders(ent, "5003"); ok {
-		t.Fatal("answered before any page")
+	r := f.reader(t, bulkread.Options{Threshold: 3}, nil)
+	hold, err := r.ExtensionHolders(ctx, ent, "5003")
+	if err != nil || len(hold) != 1 || hold[0].ID != f.users[3] {
+		t.Fatalf("holders of 5003 before any page: %v %v", hold, err)
 	}
-	if _, err := r.User(ctx, ent, f.users[0]); err != nil {
+	if r.Stats().PageReads != 0 || f.requests() != 1 {
+		t.Fatalf("first check: %+v, %d requests", r.Stats(), f.requests())
+	}
+	_, _ = r.EmailHolders(ctx, ent, "nobody@acme.example")
+	_, _ = r.EmailHolders(ctx, ent, "nobody@acme.example") // the third check reads the page
+	f.sb.ResetMetrics()
+	for range 5 {
+		hold, err = r.ExtensionHolders(ctx, ent, "5003")
+		if err != nil || len(hold) != 1 || hold[0].ID != f.users[3] {
+			t.Fatalf("holders of 5003 from the pages: %v %v", hold, err)
+		}
+		hold, err = r.EmailHolders(ctx, ent, "BULK6@acme.example")
+		if err != nil || len(hold) != 1 || hold[0].ID != f.users[6] {
+			t.Fatalf("holders of bulk6@: %v %v", hold, err)
+		}
+		if hold, err = r.ExtensionHolders(ctx, ent, "9999"); err != nil || len(hold) != 0 {
+			t.Fatalf("holders of 9999: %v %v", hold, err)
+		}
+	}
+	if n := f.requests(); n != 0 {
+		t.Fatalf("checks after the page cost %d requests: %v", n, f.sb.Metrics())
+	}
+	// A user this process writes is left to the backend.
+	if _, err := r.Client().PutNumber(ctx, f.users[3], client.NumberInput{Extension: "5004"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ids, ok := r.ExtensionHolders(ent, "5003")
-	if !ok || len(ids) != 1 || ids[0] != f.users[3] {
-		t.Fatalf("holders of 5003: %v %v", ids, ok)
+	if hold, err = r.ExtensionHolders(ctx, ent, "5003"); err != nil || len(hold) != 0 {
+		t.Fatalf("a written user answered from the page: %v %v", hold, err)
 	}
-	if ids, ok := r.ExtensionHolders(ent, "9999"); !ok || len(ids) != 0 {
-		t.Fatalf("holders of 9999: %v %v", ids, ok)
+
+	// Inventory: one request each below the threshold, then one read of the inventory.
+	f.sb.ResetMetrics()
+	for i := range 6 {
+		n, err := r.InventoryNumber(ctx, ent, sandbox.InventoryNumber(i))
+		if err != nil || n == nil || n.GroupID != sandbox.DemoGroupDenver {
+			t.Fatalf("inventory %d: %+v %v", i, n, err)
+		}
+	}
+	if n, err := r.InventoryNumber(ctx, ent, "+19995550000"); err != nil || n != nil {
+		t.Fatalf("a number outside the inventory: %+v %v", n, err)
+	}
+	if got := f.sb.Metrics()["GET /v1/enterprises/{ent}/numbers"]; got != 3 {
+		t.Fatalf("inventory reads: %d (2 single, 1 whole)", got)
+	}
+
+	f.sb.ResetMetrics()
+	for range 5 {
+		if g, err := r.GetGroup(ctx, sandbox.DemoGroupDenver); err != nil || g.EnterpriseID != ent {
+			t.Fatalf("group: %+v %v", g, err)
+		}
+	}
+	if _, err := r.GetGroup(ctx, "grp_nope"); !client.IsNotFound(err) {
+		t.Fatalf("unknown group: %v", err)
+	}
+	if got := f.sb.Metrics()["GET /v1/groups/{grp}"]; got != 2 {
+		t.Fatalf("group reads: %d", got)
 	}
 }

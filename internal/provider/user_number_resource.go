@@ -171,19 +171,19 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 // checkNumberFree: the number is in the inventory of the user's group and not someone else's.
 func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User, number string, diags *diag.Diagnostics) {
-	inv, err := r.data.client.ListNumbers(ctx, u.EnterpriseID, client.NumberFilter{PhoneNumber: number})
+	n, err := r.data.reads().InventoryNumber(ctx, u.EnterpriseID, number)
 	if err != nil {
 		addAPIError(diags, "check the number inventory", err, nil)
 		return
 	}
-	if len(inv) == 0 || inv[0].GroupID != u.GroupID {
+	if n == nil || n.GroupID != u.GroupID {
 		diags.AddAttributeError(path.Root("phone_number"), "Number not in the group's inventory",
 			fmt.Sprintf("%s is not in the number inventory of group %s (enterprise %s), the group of user %s "+
 				"(rule number_not_in_inventory). Pick a number from data.ucprov_available_numbers.",
 				number, u.GroupID, u.EnterpriseID, u.ID))
 		return
 	}
-	if holder := inv[0].UserID; holder != "" && holder != u.ID {
+	if holder := n.UserID; holder != "" && holder != u.ID {
 		diags.AddAttributeError(path.Root("phone_number"), "Number already assigned",
 			fmt.Sprintf("%s is assigned to user %s (rule number_in_use). %s",
 				number, r.describeUser(ctx, holder), swapAdvice("phone_number")))
@@ -194,22 +194,10 @@ func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User
 // the whole enterprise in bulk (many resources refreshed), the answer comes from those pages and
 // costs no request; otherwise it is one request.
 func (r *userNumberResource) checkExtensionFree(ctx context.Context, u *client.User, ext string, diags *diag.Diagnostics) {
-	var holders []client.User
-	if ids, ok := r.data.reads().ExtensionHolders(u.EnterpriseID, ext); ok {
-		for _, id := range ids {
-			if h, err := r.data.reads().User(ctx, u.EnterpriseID, id); err == nil {
-				holders = append(holders, *h)
-			} else {
-				holders = append(holders, client.User{ID: id})
-			}
-		}
-	} else {
-		var err error
-		holders, err = r.data.client.ListUsers(ctx, u.EnterpriseID, client.UserFilter{Extension: ext})
-		if err != nil {
-			addAPIError(diags, "check that the extension is free", err, nil)
-			return
-		}
+	holders, err := r.data.reads().ExtensionHolders(ctx, u.EnterpriseID, ext)
+	if err != nil {
+		addAPIError(diags, "check that the extension is free", err, nil)
+		return
 	}
 	for i := range holders {
 		if holders[i].ID != u.ID {
