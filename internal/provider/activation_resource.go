@@ -84,7 +84,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
 			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
 			"The plan-time email check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email of the user's Webex account, as the backend reports it.",
