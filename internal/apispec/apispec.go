@@ -5,9 +5,9 @@
 // spec, the sandbox and the client cannot drift apart.
 //
 // For validation, object schemas of the spec are closed: an object with properties and no
-// additionalProperties may not carry other fields (unless it is one of several parts of an
-// allOf/anyOf/oneOf, where closing would reject the other parts' fields). A field that the sandbox
-// answers or the client sends must therefore be in the spec. And `default` responses document
+// additionalProperties may not carry other fields (allOf compositions of objects are flattened
+// first, so a composed object is closed as a whole). A field that the sandbox answers or the client
+// sends must therefore be in the spec. And `default` responses document
 // server errors only: a 4xx must be listed by the operation.
 package apispec
 
@@ -82,11 +82,12 @@ func parse(spec []byte) (*Contract, error) {
 	return &Contract{doc: doc, router: router}, nil
 }
 
-// closeObjectSchemas sets additionalProperties: false on every object schema that lists
-// properties, says nothing about additional ones and is not a part of a composition.
+// closeObjectSchemas flattens every allOf of object parts into one object schema (so that a
+// composed object such as a list item "User plus includes" can be closed as a whole while User stays
+// closed on its own), then sets additionalProperties: false on every object schema that lists
+// properties, says nothing about additional ones and is not a part of a remaining composition.
 func closeObjectSchemas(doc *openapi3.T) {
 	var all []*openapi3.Schema
-	parts := map[*openapi3.Schema]bool{}
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(ref *openapi3.SchemaRef)
 	walk = func(ref *openapi3.SchemaRef) {
@@ -98,10 +99,6 @@ func closeObjectSchemas(doc *openapi3.T) {
 		all = append(all, s)
 		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
 			for _, p := range group {
-				// A lone part (allOf: [$ref] to add nullable or a description) may be closed.
-				if p != nil && p.Value != nil && (len(group) > 1 || len(s.Properties) > 0) {
-					parts[p.Value] = true
-				}
 				walk(p)
 			}
 		}
@@ -122,11 +119,25 @@ func closeObjectSchemas(doc *openapi3.T) {
 					walk(mt.Schema)
 				}
 			}
-			for _, r := range op.Responses.Map() {
-				if r.Value != nil {
+			for _, code := range sortedKeys(op.Responses.Map()) {
+				if r := op.Responses.Value(code); r.Value != nil {
 					for _, mt := range r.Value.Content {
 						walk(mt.Schema)
 					}
+				}
+			}
+		}
+	}
+	flattened := map[*openapi3.Schema]bool{}
+	for _, s := range all {
+		flattenAllOf(s, flattened)
+	}
+	parts := map[*openapi3.Schema]bool{} // parts of the compositions that could not be flattened
+	for _, s := range all {
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, p := range group {
+				if p != nil && p.Value != nil {
+					parts[p.Value] = true
 				}
 			}
 		}
@@ -137,6 +148,49 @@ func closeObjectSchemas(doc *openapi3.T) {
 			s.AdditionalProperties.Has = &closed
 		}
 	}
+}
+
+// flattenAllOf replaces the allOf of s by the union of its object parts' properties and required
+// lists (parts first flattened themselves). It leaves s alone when a part is not a plain object,
+// allows additional properties, or defines a property that another part defines differently.
+func flattenAllOf(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
+	if done[s] || len(s.AllOf) == 0 {
+		return
+	}
+	done[s] = true
+	props := openapi3.Schemas{}
+	for name, p := range s.Properties {
+		props[name] = p
+	}
+	required := slices.Clone(s.Required)
+	for _, ref := range s.AllOf {
+		if ref == nil || ref.Value == nil {
+			return
+		}
+		p := ref.Value
+		flattenAllOf(p, done)
+		plain := len(p.AllOf) == 0 && len(p.AnyOf) == 0 && len(p.OneOf) == 0 && p.Not == nil &&
+			(p.Type == nil || p.Type.Is(openapi3.TypeObject)) && p.AdditionalProperties.Has == nil &&
+			p.AdditionalProperties.Schema == nil
+		if !plain {
+			return
+		}
+		for name, prop := range p.Properties {
+			if have, ok := props[name]; ok && have.Value != prop.Value {
+				return
+			}
+			props[name] = prop
+		}
+		for _, r := range p.Required {
+			if !slices.Contains(required, r) {
+				required = append(required, r)
+			}
+		}
+	}
+	s.AllOf = nil
+	s.Properties = props
+	s.Required = required
+	s.Type = &openapi3.Types{openapi3.TypeObject}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

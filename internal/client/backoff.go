@@ -8,19 +8,26 @@ import (
 	"time"
 )
 
-// backoff is the retryablehttp.Backoff of the client. A Retry-After header (seconds or an HTTP
+// backoffAt is the backoff of the client at time now (see backoffWithRetryAfter for the
+// retryablehttp.Backoff the client installs). A Retry-After header (seconds or an HTTP
 // date) on a 429 or 503 is honoured: the wait is at least that long, plus up to 25 % jitter.
 // Otherwise the wait is exponential from minWait (minWait·2^attempt plus up to 25 % jitter).
 // Every wait is capped at maxWait; a capped wait gets up to 10 % jitter downwards so that
 // clients that hit the cap together do not come back together.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	return backoffAt(time.Now(), minWait, maxWait, attempt, resp)
+func backoffAt(now time.Time, minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	return backoffWithRetryAfter(now, minWait, maxWait, maxWait, attempt, resp)
 }
 
-func backoffAt(now time.Time, minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+// backoffWithRetryAfter is backoffAt where a server's Retry-After may ask for up to
+// retryAfterMax (Config.MaxRetryAfter) rather than maxWait; the exponential backoff of a request
+// without Retry-After stays capped at maxWait.
+func backoffWithRetryAfter(now time.Time, minWait, maxWait, retryAfterMax time.Duration, attempt int, resp *http.Response) time.Duration {
 	target, fromHeader := time.Duration(0), false
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		target, fromHeader = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	}
+	if fromHeader && retryAfterMax > maxWait {
+		maxWait = retryAfterMax
 	}
 	if !fromHeader {
 		target = minWait

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -63,6 +64,14 @@ type Config struct {
 	RetryWaitMin time.Duration
 	// RetryWaitMax: see RetryWaitMin.
 	RetryWaitMax time.Duration
+	// MaxRetryAfter is the longest wait a server's Retry-After (on a 429 or 503) may ask for; a
+	// longer one is cut to it. 0 means RetryWaitMax. It may be above RetryWaitMax: a real backend
+	// has asked for 58 s, and giving up (or coming back early into another 429) costs more.
+	MaxRetryAfter time.Duration
+	// OnWrite, if set, is called with the method and URL path (e.g. "/v1/users/usr_1/number") of
+	// every POST, PUT, PATCH and DELETE before it is sent, whatever its outcome. A bulk-read cache
+	// uses it to know which objects this process has written (internal/provider's bulk reader).
+	OnWrite func(method, path string)
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
 	// HTTPClient optionally replaces the underlying HTTP client (tests, proxies, custom TLS).
@@ -78,6 +87,7 @@ type Client struct {
 	userAgent string
 	rc        *retryablehttp.Client
 	limiter   *adaptiveLimiter
+	onWrite   func(method, path string)
 }
 
 // New validates cfg and returns a Client.
@@ -101,7 +111,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestsPerSecond < 0 {
 		return nil, fmt.Errorf("requests per second must not be negative, got %g", cfg.RequestsPerSecond)
 	}
-	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.MaxRetryAfter < 0 {
 		return nil, errors.New("retry wait bounds must not be negative")
 	}
 	timeout := cfg.RequestTimeout
@@ -117,6 +127,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	if waitMin > waitMax {
 		return nil, fmt.Errorf("retry wait min (%s) is greater than retry wait max (%s)", waitMin, waitMax)
+	}
+	retryAfterMax := cfg.MaxRetryAfter
+	if retryAfterMax == 0 {
+		retryAfterMax = waitMax
 	}
 	ua := cfg.UserAgent
 	if ua == "" {
@@ -143,15 +157,18 @@ func New(cfg Config) (*Client, error) {
 		token:     cfg.Token,
 		userAgent: ua,
 		limiter:   newAdaptiveLimiter(cfg.RequestsPerSecond),
+		onWrite:   cfg.OnWrite,
 	}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:     hc,
-		Logger:         nil, // we log through tflog in the hooks below
-		RetryWaitMin:   waitMin,
-		RetryWaitMax:   waitMax,
-		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     c.checkRetry,
-		Backoff:        backoff,
+		HTTPClient:   hc,
+		Logger:       nil, // we log through tflog in the hooks below
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+			return backoffWithRetryAfter(time.Now(), minWait, maxWait, retryAfterMax, attempt, resp)
+		},
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.beforeAttempt,
 		PrepareRetry:   c.prepareRetry,
@@ -211,9 +228,47 @@ type callInfo struct {
 	retrySafe    bool
 	attempts     int
 	attemptStart time.Time
+
+	// Writes only (finishInFlight): whether an attempt is on the wire, whether the caller's
+	// context has ended, and the cancel of the requests' context.
+	mu         sync.Mutex
+	inFlight   bool
+	parentDone bool
+	cancel     context.CancelFunc
 }
 
 type callInfoKey struct{}
+
+// finishInFlight returns the context a write's requests run in: it carries parent's values and ends
+// when parent ends, except while an attempt is on the wire; then it ends when the attempt's answer
+// has been read (stop, deferred by the caller). setInFlight marks the attempts.
+func (ci *callInfo) finishInFlight(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	ci.mu.Lock()
+	ci.cancel = cancel
+	ci.mu.Unlock()
+	stopWatch := context.AfterFunc(parent, func() {
+		ci.mu.Lock()
+		defer ci.mu.Unlock()
+		ci.parentDone = true
+		if !ci.inFlight {
+			cancel()
+		}
+	})
+	return ctx, func() { stopWatch(); cancel() }
+}
+
+// setInFlight records whether an attempt is on the wire and reports whether the caller's context
+// has ended meanwhile (only for a write guarded by finishInFlight).
+func (ci *callInfo) setInFlight(on bool) (parentDone bool) {
+	ci.mu.Lock()
+	defer ci.mu.Unlock()
+	if ci.cancel == nil {
+		return false
+	}
+	ci.inFlight = on
+	return ci.parentDone
+}
 
 func callInfoFrom(ctx context.Context) *callInfo {
 	ci, _ := ctx.Value(callInfoKey{}).(*callInfo)
@@ -238,6 +293,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int)
 	if ci := callInfoFrom(req.Context()); ci != nil {
 		ci.attempts++
 		ci.attemptStart = time.Now()
+		ci.setInFlight(true)
 	}
 }
 
@@ -252,6 +308,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	ci := callInfoFrom(ctx)
 	if ci == nil {
 		ci = &callInfo{retrySafe: true}
+	}
+	if ci.setInFlight(false) {
+		// The caller's context ended while this write's attempt was on the wire: keep its answer
+		// (or its error), retry nothing.
+		return false, nil
 	}
 	if resp != nil {
 		switch {
@@ -360,7 +421,16 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	// Defence in depth: whatever might reach a log line, the token never shows.
 	ctx = tflog.MaskLogStrings(ctx, c.token)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "token", "passcode", "password")
-	reqCtx := context.WithValue(ctx, callInfoKey{}, ci)
+	base := ctx
+	if method != http.MethodGet {
+		// A write whose attempt is on the wire when ctx ends (Ctrl-C) is let finish, so that its
+		// answer is not lost: the caller then knows what the backend did (a created object gets into
+		// the state). Waits between attempts and further attempts still end at once.
+		var stop func()
+		base, stop = ci.finishInFlight(ctx)
+		defer stop()
+	}
+	reqCtx := context.WithValue(base, callInfoKey{}, ci)
 
 	req, err := retryablehttp.NewRequestWithContext(reqCtx, method, rawURL, rawBody)
 	if err != nil {
@@ -384,6 +454,9 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 		req.Header.Set("If-Match", ifMatch)
 	}
 	desc := strings.ToLower(method) + " " + ci.path
+	if c.onWrite != nil && method != http.MethodGet && method != http.MethodHead {
+		c.onWrite(method, ci.path)
+	}
 
 	if err := c.limiter.wait(reqCtx); err != nil {
 		return nil, fmt.Errorf("%s: waiting for the client rate limit: %w", desc, err)

@@ -99,7 +99,7 @@ func TestAccE911Address_basic(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := sb.Client().DeleteE911(acctest.Ctx(), userID); err != nil {
+					if err := sb.Client().DeleteE911(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("delete out of band: %v", err)
 					}
 				},
@@ -154,7 +154,9 @@ func TestAccE911Address_invalid(t *testing.T) {
 		want []string
 	}{
 		{addr("XX", "20500", "US"), []string{"Invalid state", "address_invalid"}},
-		{addr("IL", "2050", "US"), []string{"Invalid postal_code", "address_invalid"}},
+		{addr("IL", "2050", "US"), []string{"Invalid postal_code", "postal_code must be a US ZIP code", "address_invalid"}},
+		{"  address1 = \"1 main street\"\n  city = \"springfield\"\n  postal_code = \"62701\"\n  country = \"US\"\n", []string{"Invalid state", "state is required"}},
+		{"  address1 = \"1 main street\"\n  city = \"ottawa\"\n  postal_code = \"K1A 0B1\"\n  country = \"CA\"\n", []string{"Invalid state", "state is required"}},
 		{addr("ON", "ABC 123", "CA"), []string{"Invalid postal_code", "address_invalid"}},
 		{addr("IL", "62701", "USA"), []string{"Invalid country", "address_invalid"}},
 		{"  address1 = \"1 main street\"\n  city = \"springfield\"\n  state = \"IL\"\n  country = \"US\"\n", []string{`"postal_code" is required`}},
@@ -171,4 +173,48 @@ func TestAccE911Address_invalid(t *testing.T) {
 	if n := sb.WriteCount(); n != 0 {
 		t.Fatalf("invalid addresses must fail before any write, %d writes reached the sandbox", n)
 	}
+}
+
+// TestAccE911Address_noState: outside North America state is optional (France has none); the
+// address applies without it, reads back without a diff and imports.
+func TestAccE911Address_noState(t *testing.T) {
+	sb := acctest.Start(t)
+	config := sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_user" "test" {
+  group_id   = %q
+  first_name = "Marie"
+  last_name  = "Curie"
+}
+
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = "+33634333210"
+}
+
+resource "ucprov_e911_address" "test" {
+  user_id     = ucprov_user.test.id
+  address1    = "8 rue de rivoli"
+  city        = "Paris"
+  postal_code = "75004"
+  country     = "FR"
+}
+`, acctest.GroupParis)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("state"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("status"), knownvalue.StringExact("valid")),
+					statecheck.ExpectKnownValue(e911Name, tfjsonpath.New("normalized").AtMapKey("address1"),
+						knownvalue.StringExact("8 RUE DE RIVOLI")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{ResourceName: e911Name, ImportState: true, ImportStateVerify: true},
+		},
+	})
 }

@@ -17,6 +17,10 @@ const (
 // Field "country".
 func ValidateCountry(s string) error { return asError(checkCountry(s)) }
 
+// StateRequired reports whether an address in country needs a state: US and CA (a state or
+// province code), where E911 routing depends on it. Elsewhere state is optional free text.
+func StateRequired(country string) bool { return country == "US" || country == "CA" }
+
 // ValidateUSState checks a USPS state code, case-insensitively: the 50 states, DC, the
 // territories PR, GU, VI, AS and MP, and the military codes AA, AE and AP. Only ASCII letters
 // match (no Unicode case folding). The violation has code "address_invalid" and Field "state".
@@ -37,8 +41,9 @@ func ValidateCAPostalCode(s string) error { return asError(checkCAPostalCode(s))
 // every violation, in field order: address1, address2, city, state, postalCode, country; nil
 // when the address is valid. All have code "address_invalid" and the camelCase Field.
 //
-//   - address1, city, state, postalCode and country are required; a value of only whitespace
-//     counts as missing ("<field> is required");
+//   - address1, city, postalCode and country are required, and state when the country is US or
+//     CA (StateRequired); elsewhere state is optional (France has none). A value of only
+//     whitespace counts as missing ("<field> is required");
 //   - address1 and address2 are at most 80 characters, city at most 40 (runes, as given);
 //   - country must pass ValidateCountry;
 //   - for "US", state must pass ValidateUSState and postalCode ValidateUSZIP;
@@ -63,8 +68,10 @@ func ValidateAddress(a Address) []*Violation {
 	add(checkText("address2", a.Address2, false, MaxAddressLineLength))
 	add(checkText("city", a.City, true, MaxCityLength))
 
-	if v := required("state", a.State); v != nil {
-		add(v)
+	if strings.TrimSpace(a.State) == "" {
+		if StateRequired(a.Country) {
+			add(required("state", a.State))
+		}
 	} else if country == nil {
 		switch a.Country {
 		case "US":

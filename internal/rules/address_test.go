@@ -164,11 +164,18 @@ func TestValidateAddress(t *testing.T) {
 		{"ca", validCA(), nil},
 		{"ca compact lower-case", with(validCA(), func(a *rules.Address) { a.PostalCode, a.State = "k1a0a9", "on" }), nil},
 		{"other country free text", rules.Address{Address1: "10 Downing Street", City: "London", State: "Greater London", PostalCode: "SW1A 2AA", Country: "GB"}, nil},
+		{"france has no state", rules.Address{Address1: "8 Rue de Rivoli", City: "Paris", PostalCode: "75004", Country: "FR"}, nil},
+		{"state optional outside north america, blank too", rules.Address{Address1: "1 Chome", City: "Tokyo", State: "  ", PostalCode: "100-0001", Country: "JP"}, nil},
+		{"us needs a state", with(validUS(), func(a *rules.Address) { a.State = "" }), []addressViolation{
+			{"state", "state is required"},
+		}},
+		{"ca needs a province", with(validCA(), func(a *rules.Address) { a.State = " " }), []addressViolation{
+			{"state", "state is required"},
+		}},
 		{"address2 optional and kept", with(validUS(), func(a *rules.Address) { a.Address2 = "Suite 100" }), nil},
 		{"empty", rules.Address{}, []addressViolation{
 			{"address1", "address1 is required"},
 			{"city", "city is required"},
-			{"state", "state is required"},
 			{"postalCode", "postalCode is required"},
 			{"country", "country is required"},
 		}},

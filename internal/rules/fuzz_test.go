@@ -170,6 +170,14 @@ func FuzzNormalizeAddress(f *testing.F) {
 			}
 			last = pos
 		}
+		// state is required for US and CA only (oracle: blank state and a North American country).
+		stateMissing := false
+		for _, v := range vs {
+			stateMissing = stateMissing || (v.Field == "state" && v.Message == "state is required")
+		}
+		if want := strings.TrimSpace(a.State) == "" && (a.Country == "US" || a.Country == "CA"); stateMissing != want {
+			t.Fatalf("state %q, country %q: state required violation %v, want %v", a.State, a.Country, stateMissing, want)
+		}
 		if vs == nil {
 			if nvs := rules.ValidateAddress(n); nvs != nil {
 				t.Fatalf("valid %+q normalised to invalid %+q: %v", a, n, nvs)

@@ -22,6 +22,8 @@ const (
 	FaultAfterCommit
 	// FaultAfterCommitReset runs the handler, then resets the connection.
 	FaultAfterCommitReset
+	// FaultStatus429 answers 429 rate_limited with Retry-After: 1 without running the handler.
+	FaultStatus429
 )
 
 func (k FaultKind) String() string {
@@ -36,6 +38,8 @@ func (k FaultKind) String() string {
 		return "after_commit"
 	case FaultAfterCommitReset:
 		return "after_commit_reset"
+	case FaultStatus429:
+		return "status_429"
 	}
 	return "none"
 }
@@ -50,11 +54,45 @@ type Fault struct {
 	Skip    int // how many matching requests pass before the fault starts
 }
 
-// faultInjector holds the injected faults and the random fault rate.
+// faultInjector holds the injected faults and the random fault generator.
 type faultInjector struct {
 	mu    sync.Mutex
 	queue []Fault
 	rate  float64
+	rng   *rand.Rand // nil = unseeded (math/rand/v2's global source)
+}
+
+// Random faults: requests that change nothing get one of readFaults; writes (POST, PUT, PATCH,
+// DELETE) one of writeFaults, which add the faults that happen after the transaction committed.
+var (
+	readFaults  = []FaultKind{FaultStatus429, FaultStatus500, FaultStatus503, FaultReset}
+	writeFaults = []FaultKind{FaultStatus429, FaultStatus500, FaultStatus503, FaultReset, FaultAfterCommit, FaultAfterCommitReset}
+)
+
+// setSeed makes the random faults a deterministic sequence (seed 0 = unseeded). Which request
+// gets which fault still depends on the order in which concurrent requests arrive.
+func (f *faultInjector) setSeed(seed uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if seed == 0 {
+		f.rng = nil
+		return
+	}
+	f.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+func (f *faultInjector) float64() float64 {
+	if f.rng != nil {
+		return f.rng.Float64()
+	}
+	return rand.Float64()
+}
+
+func (f *faultInjector) intN(n int) int {
+	if f.rng != nil {
+		return f.rng.IntN(n)
+	}
+	return rand.IntN(n)
 }
 
 func (f *faultInjector) setRate(p float64) {
@@ -88,8 +126,12 @@ func (f *faultInjector) pick(method, pattern string) FaultKind {
 		}
 		return kind
 	}
-	if f.rate > 0 && rand.Float64() < f.rate {
-		return []FaultKind{FaultStatus500, FaultStatus503, FaultReset, FaultAfterCommit}[rand.IntN(4)]
+	if f.rate > 0 && f.float64() < f.rate {
+		kinds := readFaults
+		if method != http.MethodGet && method != http.MethodHead {
+			kinds = writeFaults
+		}
+		return kinds[f.intN(len(kinds))]
 	}
 	return 0
 }
@@ -125,6 +167,9 @@ func (s *Server) injectFaults(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusInternalServerError, codeInternal, "", "injected fault")
 		case FaultStatus503:
 			writeError(w, r, http.StatusServiceUnavailable, codeUnavailable, "", "injected fault: service unavailable")
+		case FaultStatus429:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, r, http.StatusTooManyRequests, codeRateLimited, "", "injected fault: rate limit exceeded, retry after 1s")
 		case FaultReset:
 			resetConnection(w)
 		case FaultAfterCommit:

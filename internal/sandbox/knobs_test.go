@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -88,13 +89,13 @@ func TestFaults(t *testing.T) {
 				seen[0] = true
 				continue
 			}
-			if r.status != 500 && r.status != 503 {
+			if r.status != 429 && r.status != 500 && r.status != 503 {
 				t.Fatalf("status %d with fault rate 1", r.status)
 			}
 			seen[r.status] = true
 		}
 		e.s.SetFaultRate(0)
-		if !seen[500] || !seen[503] {
+		if !seen[429] || !seen[500] || !seen[503] {
 			t.Errorf("fault kinds seen: %v", seen)
 		}
 		e.must(200, e.request("GET", "/v1/enterprises", acmeToken, nil))
@@ -179,5 +180,73 @@ func TestFaultSkip(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("request %d: got fault %v, want %v (all: %v)", i, got[i], want[i], got)
 		}
+	}
+}
+
+func TestSeededFaultsAreDeterministicAndMixed(t *testing.T) {
+	seq := func(seed uint64, method string) []FaultKind {
+		var f faultInjector
+		f.setRate(0.5)
+		f.setSeed(seed)
+		out := make([]FaultKind, 400)
+		for i := range out {
+			out[i] = f.pick(method, method+" /v1/users/{id}")
+		}
+		return out
+	}
+	a, b, c := seq(7, "PATCH"), seq(7, "PATCH"), seq(8, "PATCH")
+	if !slices.Equal(a, b) {
+		t.Error("the same seed gave two sequences")
+	}
+	if slices.Equal(a, c) {
+		t.Error("two seeds gave the same sequence")
+	}
+	count := map[FaultKind]int{}
+	for _, k := range a {
+		count[k]++
+	}
+	for _, k := range writeFaults {
+		if count[k] == 0 {
+			t.Errorf("no %s among 400 writes at 50%%: %v", k, count)
+		}
+	}
+	if count[0] < 120 || count[0] > 280 {
+		t.Errorf("%d of 400 requests without a fault at 50%%", count[0])
+	}
+	for _, k := range seq(7, "GET") {
+		if k == FaultAfterCommit || k == FaultAfterCommitReset {
+			t.Fatalf("a read got %s", k)
+		}
+	}
+}
+
+func TestInjected429HasRetryAfter(t *testing.T) {
+	e := newEnv(t)
+	e.s.InjectFault(Fault{Method: "GET", Kind: FaultStatus429})
+	r := e.request("GET", "/v1/enterprises", acmeToken, nil)
+	e.wantError(r, 429, "rate_limited", "")
+	if r.header.Get("Retry-After") != "1" {
+		t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+	}
+}
+
+func TestInventoryOption(t *testing.T) {
+	s, err := New(Options{Seed: SeedDemo, Inventory: 130})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	var n int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM numbers WHERE group_id = ?`, DemoGroupDenver).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 130 {
+		t.Errorf("grp_denver has %d numbers, want 130", n)
+	}
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM numbers WHERE phone_number IN (?, ?)`, InventoryNumber(99), InventoryNumber(129)).Scan(&n); err != nil || n != 2 {
+		t.Errorf("InventoryNumber(99), (129) = %s, %s: %d found (%v)", InventoryNumber(99), InventoryNumber(129), n, err)
+	}
+	if _, err := New(Options{Inventory: -1}); err == nil {
+		t.Error("negative inventory accepted")
 	}
 }

@@ -3,18 +3,33 @@ package sandbox
 import (
 	"maps"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
 
 // metricsStore counts requests per route pattern and write requests under /v1.
 type metricsStore struct {
-	mu     sync.Mutex
-	counts map[string]int64
-	writes atomic.Int64
+	mu       sync.Mutex
+	counts   map[string]int64
+	statuses map[string]int64 // "200", "429", …; "none" when no response was written (a reset)
+	writes   atomic.Int64
 }
 
-func (m *metricsStore) init() { m.counts = map[string]int64{} }
+func (m *metricsStore) init() {
+	m.counts = map[string]int64{}
+	m.statuses = map[string]int64{}
+}
+
+func (m *metricsStore) addStatus(status int) {
+	key := "none"
+	if status != 0 {
+		key = strconv.Itoa(status)
+	}
+	m.mu.Lock()
+	m.statuses[key]++
+	m.mu.Unlock()
+}
 
 func (m *metricsStore) add(pattern string) {
 	m.mu.Lock()
@@ -33,6 +48,15 @@ func (s *Server) Metrics() map[string]int64 {
 	return maps.Clone(s.metrics.counts)
 }
 
+// StatusCounts returns a copy of the response counters of the /v1 routes by status code
+// ("200", "429", …; "none" for a request that got no response, such as a connection reset).
+// The same object is served at GET /_sandbox/metrics?by=status.
+func (s *Server) StatusCounts() map[string]int64 {
+	s.metrics.mu.Lock()
+	defer s.metrics.mu.Unlock()
+	return maps.Clone(s.metrics.statuses)
+}
+
 // WriteCount is the number of POST/PUT/PATCH/DELETE requests under /v1 that reached the sandbox's
 // router (matched route or not, authenticated or not).
 func (s *Server) WriteCount() int64 { return s.metrics.writes.Load() }
@@ -41,6 +65,7 @@ func (s *Server) WriteCount() int64 { return s.metrics.writes.Load() }
 func (s *Server) ResetMetrics() {
 	s.metrics.mu.Lock()
 	clear(s.metrics.counts)
+	clear(s.metrics.statuses)
 	s.metrics.writes.Store(0)
 	s.metrics.mu.Unlock()
 }
@@ -53,8 +78,16 @@ func (s *Server) sandboxRoutes() []route {
 	}
 }
 
+// getMetrics serves the counters by route, or by status code with ?by=status.
 func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Metrics())
+	switch r.URL.Query().Get("by") {
+	case "", "route":
+		writeJSON(w, http.StatusOK, s.Metrics())
+	case "status":
+		writeJSON(w, http.StatusOK, s.StatusCounts())
+	default:
+		writeError(w, r, http.StatusBadRequest, codeInvalidRequest, "by", "by must be route or status")
+	}
 }
 
 func (s *Server) getHealthz(w http.ResponseWriter, r *http.Request) {

@@ -72,11 +72,14 @@ func isWriteMethod(m string) bool {
 	return false
 }
 
-// countRequests counts requests per route pattern (GET /_sandbox/metrics).
+// countRequests counts requests per route pattern and responses per status code
+// (GET /_sandbox/metrics).
 func (s *Server) countRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.add(r.Pattern)
-		next.ServeHTTP(w, r)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() { s.metrics.addStatus(sw.status) }()
+		next.ServeHTTP(sw, r)
 	})
 }
 

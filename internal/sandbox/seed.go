@@ -50,7 +50,12 @@ func (s *Server) seed(ctx context.Context, name string) error {
 		if err := s.seedExternalWebexAccounts(ctx); err != nil {
 			return err
 		}
-		return s.tx(ctx, func(tx *sql.Tx) error { return s.seedEnterprises(ctx, tx, demoSeed) })
+		return s.tx(ctx, func(tx *sql.Tx) error {
+			if err := s.seedEnterprises(ctx, tx, demoSeed); err != nil {
+				return err
+			}
+			return s.seedInventory(ctx, tx, s.opts.Inventory)
+		})
 	}
 	return fmt.Errorf("unknown seed %q", name)
 }
@@ -80,6 +85,38 @@ func (s *Server) seedEnterprises(ctx context.Context, tx *sql.Tx, ents []seedEnt
 					return fmt.Errorf("seed number %s: %w", number, err)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// maxInventory is the largest --inventory: the extra numbers are +1720560xxxx … +1720999xxxx.
+const maxInventory = 100 + 4_400_000
+
+// InventoryNumber is the i-th phone number (from 0) of grp_denver's inventory in the demo seed
+// with Options.Inventory > i: the seed's +17205551200…+17205551299 first, then +17205600000,
+// +17205600001, … (for tests and benchmarks that need many users with numbers).
+func InventoryNumber(i int) string {
+	if i < 100 {
+		return fmt.Sprintf("+172055512%02d", i)
+	}
+	return fmt.Sprintf("+1720%07d", 5_600_000+i-100)
+}
+
+// seedInventory adds numbers to grp_denver until it has n (Options.Inventory; at most 100 = the
+// seed as it is).
+func (s *Server) seedInventory(ctx context.Context, tx *sql.Tx, n int) error {
+	if n <= 100 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO numbers (phone_number, enterprise_id, group_id) VALUES (?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("seed inventory: %w", err)
+	}
+	defer func() { _ = stmt.Close() }()
+	for i := 100; i < n; i++ {
+		if _, err := stmt.ExecContext(ctx, InventoryNumber(i), DemoEnterpriseAcme, DemoGroupDenver); err != nil {
+			return fmt.Errorf("seed number %s: %w", InventoryNumber(i), err)
 		}
 	}
 	return nil

@@ -25,6 +25,8 @@ type Options struct {
 	RateLimit  float64          // requests per second (token bucket), 0 = unlimited
 	RateBurst  int              // bucket size (default max(1, int(RateLimit)))
 	FaultRate  float64          // 0..1 chance that a /v1 request gets a random fault
+	FaultSeed  uint64           // seed of the random faults (0 = unseeded)
+	Inventory  int              // phone numbers of grp_denver in the demo seed (default and minimum 100)
 	JobTick    time.Duration    // background worker pace (default 1s)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
@@ -71,6 +73,9 @@ func New(opts Options) (*Server, error) {
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return nil, fmt.Errorf("fault rate %v out of range 0..1", opts.FaultRate)
 	}
+	if opts.Inventory < 0 || opts.Inventory > maxInventory {
+		return nil, fmt.Errorf("inventory %d out of range 0..%d", opts.Inventory, maxInventory)
+	}
 	if opts.RateLimit < 0 {
 		return nil, fmt.Errorf("rate limit %v must not be negative", opts.RateLimit)
 	}
@@ -91,6 +96,7 @@ func New(opts Options) (*Server, error) {
 	s.latency.Store(int64(opts.Latency))
 	s.limiter.set(opts.RateLimit, opts.RateBurst)
 	s.faults.setRate(opts.FaultRate)
+	s.faults.setSeed(opts.FaultSeed)
 	s.metrics.init()
 
 	db, err := openDB(opts.DBPath)
@@ -132,6 +138,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.dirSyncRoutes()...)
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.callForwardingRoutes()...)
+	rs = append(rs, s.lifecycleRoutes()...)
 	return rs
 }
 

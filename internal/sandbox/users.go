@@ -403,35 +403,49 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qv := r.URL.Query()
-	query := `SELECT ` + userColumns + ` FROM users WHERE enterprise_id = ? AND id > ?`
-	args := []any{ent, pg.After}
+	inc, err := parseIncludes(qv["include"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	where := ` FROM users WHERE enterprise_id = ?`
+	args := []any{ent}
 	if v := qv.Get("groupId"); v != "" {
-		query += ` AND group_id = ?`
+		where += ` AND group_id = ?`
 		args = append(args, v)
 	}
 	if v := qv.Get("email"); v != "" {
-		query += ` AND email_norm = ?`
+		where += ` AND email_norm = ?`
 		args = append(args, strings.ToLower(v))
 	}
 	if v := qv.Get("extension"); v != "" {
-		query += ` AND id IN (SELECT user_id FROM user_numbers WHERE enterprise_id = ? AND extension = ?)`
+		where += ` AND id IN (SELECT user_id FROM user_numbers WHERE enterprise_id = ? AND extension = ?)`
 		args = append(args, ent, v)
 	}
 	if v := qv.Get("phoneNumber"); v != "" {
-		query += ` AND id IN (SELECT user_id FROM user_numbers WHERE phone_number = ?)`
+		where += ` AND id IN (SELECT user_id FROM user_numbers WHERE phone_number = ?)`
 		args = append(args, phoneQueryParam(v))
 	}
-	query += ` ORDER BY id LIMIT ?`
-	args = append(args, pg.limit())
-	users, err := queryAll(ctx, s.q(ctx), query, args, func(sc scanner) (*user, error) { return scanUser(sc) })
+	q := s.q(ctx)
+	var total int64
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+		s.fail(w, r, fmt.Errorf("count users: %w", err))
+		return
+	}
+	query := `SELECT ` + userColumns + where + ` AND id > ? ORDER BY id LIMIT ?`
+	args = append(args, pg.After, pg.limit())
+	users, err := queryAll(ctx, q, query, args, func(sc scanner) (*user, error) { return scanUser(sc) })
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	users = trimPage(w, r, pg, users, func(u *user) string { return u.ID })
-	items := make([]userView, len(users))
+	items := make([]userExpanded, len(users))
 	for i, u := range users {
-		items[i] = u.view()
+		if items[i], err = expandUser(ctx, q, u, inc); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
-	writeJSON(w, http.StatusOK, list(items))
+	writeJSON(w, http.StatusOK, usersListResponse{Items: items, Total: total})
 }

@@ -45,7 +45,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "latency added to every /v1 request")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second (token bucket); 0 = unlimited")
 	rateBurst := fs.Int("rate-burst", 0, "token bucket size (default max(1, rate-limit))")
-	faultRate := fs.Float64("fault-rate", 0, "chance 0..1 that a /v1 request gets a random fault")
+	faultRate := fs.Float64("fault-rate", 0, "chance 0..1 that a /v1 request gets a random fault "+
+		"(429 with Retry-After, 500, 503, connection reset; on writes also 500 or reset after the commit)")
+	faultSeed := fs.Uint64("fault-seed", 0, "seed of the random faults (0 = a different sequence every run)")
+	inventory := fs.Int("inventory", 0, "phone numbers in grp_denver's inventory with --seed demo (at least the seed's 100)")
 	jobTick := fs.Duration("job-tick", time.Second, "pace of the background job worker")
 	envFile := fs.String("env-file", "", "also write the export lines to this file")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		RateLimit:  *rateLimit,
 		RateBurst:  *rateBurst,
 		FaultRate:  *faultRate,
+		FaultSeed:  *faultSeed,
+		Inventory:  *inventory,
 		JobTick:    *jobTick,
 		Logger:     logger,
 	})
