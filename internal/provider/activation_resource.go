@@ -84,7 +84,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
 			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
 			"The plan-time email check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email of the user's Webex account, as the backend reports it.",
@@ -274,7 +274,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.data.client.GetActivation(ctx, state.UserID.ValueString())
+	a, err := r.data.reads().Activation(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "activation no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -286,6 +286,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.fromAPI(state.UserID.ValueString(), a)
 	state.setImportDefaults()
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, a.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
