@@ -361,10 +361,10 @@ resource "ucprov_activation" "test" {
 // TestAccActivation_errorFoundLater: with wait_for = "queued" the apply succeeds; when the
 // activation fails later, the next plan shows an update that retries it.
 func TestAccActivation_errorFoundLater(t *testing.T) {
-	// A slower worker: an activation needs two ticks (at least 0.5 s) to leave the statuses in
+	// A slower worker: an activation needs two ticks (at least 2 s) to leave the statuses in
 	// which an email conflict is found, which leaves the time to register the conflict after the
-	// apply.
-	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 500 * time.Millisecond })
+	// apply, even on a loaded machine (0.5 s was not enough with six agents on two cores).
+	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 2 * time.Second })
 	userID := actUser(t, sb, "Grace", "Hopper", "grace@partner.example")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -485,8 +485,9 @@ func TestAccActivation_timeout(t *testing.T) {
 // wait_for = "provisioned" the next plan shows an update that waits again, until the activation
 // is provisioned.
 func TestAccActivation_waitAgain(t *testing.T) {
-	// Provisioning takes three ticks: at least 4 s after the activation is queued.
-	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 2 * time.Second })
+	// Provisioning takes three ticks: at least 10 s after the activation is queued, so that the
+	// second step still finds it on its way on a loaded machine.
+	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 5 * time.Second })
 	userID := actUser(t, sb, "Ada", "Lovelace", "ada@acme.example")
 	waiting := "  wait_for = \"provisioned\"\n  timeouts {\n    create = \"1s\"\n  }"
 	resource.ParallelTest(t, resource.TestCase{
@@ -577,7 +578,7 @@ func actUser(t *testing.T, sb *acctest.Sandbox, first, last, email string) strin
 // actWaitStatus waits (10 s at most) until the user's activation is in status want.
 func actWaitStatus(t *testing.T, sb *acctest.Sandbox, userID, want string) *client.Activation {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(acctest.Ctx(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(acctest.Ctx(), 30*time.Second)
 	defer cancel()
 	a, err := sb.Client().WaitActivation(ctx, userID, client.ActivationWait{Poll: 20 * time.Millisecond,
 		Until: func(a *client.Activation) bool { return a.Status == want }})
