@@ -184,10 +184,10 @@ func normalizeEndpoint(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("invalid endpoint %q: %w", raw, err)
+		return "", fmt.Errorf("endpoint must be a URL such as https://uc.example.com, got %q: %w", raw, err)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("invalid endpoint %q: want an absolute URL such as https://uc.example.com", raw)
+		return "", fmt.Errorf("endpoint must be a URL such as https://uc.example.com (scheme and host), got %q", raw)
 	}
 	if u.User != nil {
 		return "", errors.New("invalid endpoint: it must not contain credentials; use the token")

@@ -379,26 +379,34 @@ func TestInterruptActivationWait(t *testing.T) {
 	}
 }
 
-// TestInterruptRateLimitBackoff: Ctrl-C while the provider waits out a 429's Retry-After (the
-// sandbox allows one request every 20 s): terraform exits at once, and after the limit is lifted
-// the next apply converges with exactly the configured users.
+// TestInterruptRateLimitBackoff: Ctrl-C while the apply waits out a 429's Retry-After (the sandbox
+// allows one request every 20 s): terraform exits at once, and after the limit is lifted the next
+// apply converges with exactly the configured users (no duplicate: a create whose POST was on the
+// wire when Ctrl-C came is let finish and saved).
+//
+// The plan is made first (plan -out) and the limit set afterwards: Terraform does not stop the
+// providers when interrupted during a plan (it lets the plan's reads finish), so only the apply
+// phase can show that the provider returns at once.
 func TestInterruptRateLimitBackoff(t *testing.T) {
-	sb := startSandbox(t, SandboxOptions{RateLimit: 0.05})
+	sb := startSandbox(t, SandboxOptions{})
 	wd := workdir(t, sb)
 	ctx := context.Background()
 	if err := wd.WriteFile("main.tf", strings.ReplaceAll(activationWaitConfig(3), "provisioned", "queued")); err != nil {
 		t.Fatal(err)
 	}
-	run, err := wd.Start(ctx, "apply", "-input=false", "-auto-approve")
+	must(t)(wd.Plan(ctx, "tfplan"))
+	if err := sb.Restart(ctx, func(o *SandboxOptions) { o.RateLimit = 0.05 }); err != nil {
+		t.Fatal(err)
+	}
+	run, err := wd.Start(ctx, "apply", "-input=false", "tfplan")
 	if err != nil {
 		t.Fatal(err)
 	}
-	took, res := interrupt(t, run, func() bool {
-		return statusCount(ctx, sb, "429") > 0
-	})
-	t.Logf("terraform exited %s after SIGINT (exit code %d)", took.Round(time.Millisecond), res.ExitCode)
+	took, res := interrupt(t, run, func() bool { return statusCount(ctx, sb, "429") > 0 })
+	t.Logf("terraform exited %s after SIGINT during a 429 backoff (exit code %d)", took.Round(time.Millisecond), res.ExitCode)
 	if took > 5*time.Second {
-		t.Errorf("terraform took %s to exit after SIGINT during a 429 backoff", took)
+		log, _ := os.ReadFile(sb.Log)
+		t.Errorf("terraform took %s to exit after SIGINT during a 429 backoff:\n%s\nsandbox log:\n%s", took, res.Output, log)
 	}
 	if res.ExitCode == 0 || !strings.Contains(res.Output, "Interrupt received") {
 		t.Errorf("exit code %d, output:\n%s", res.ExitCode, res.Output)

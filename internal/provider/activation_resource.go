@@ -314,7 +314,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.data.client.GetActivation(ctx, state.UserID.ValueString())
+	a, err := r.data.reads().Activation(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "activation no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -326,6 +326,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.fromAPI(state.UserID.ValueString(), a)
 	state.setImportDefaults()
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, a.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -155,7 +155,7 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cf, err := r.data.client.GetCallForwarding(ctx, state.UserID.ValueString())
+	cf, err := r.data.reads().CallForwarding(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing its call forwarding from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -166,6 +166,7 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), cf)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, cf.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

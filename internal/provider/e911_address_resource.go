@@ -162,7 +162,7 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e, err := r.data.client.GetE911(ctx, state.UserID.ValueString())
+	e, err := r.data.reads().E911(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "E911 address no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -173,6 +173,7 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(state.UserID.ValueString(), e)...)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, e.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

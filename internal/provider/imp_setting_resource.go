@@ -109,7 +109,7 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imp, err := r.data.client.GetIMP(ctx, state.UserID.ValueString())
+	imp, err := r.data.reads().IMP(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing its IM&P setting from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -120,6 +120,7 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), imp)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, imp.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -13,7 +13,8 @@ import (
 )
 
 // Plan-time checks of ucprov_user and ucprov_user_number that consult the backend (issue 10):
-// each runs only when its value is new or changes, with one list read.
+// each runs only when its value is new or changes, with one list read, or none when the plan
+// checks many and the bulk reader has read the enterprise (internal/bulkread, "Plan-time checks").
 
 // checkNewUserIDs checks, when the user is created, that the token can see enterprise_id and
 // that group_id is a group of it, so that a mistyped id fails the plan naming it.
@@ -26,7 +27,7 @@ func (r *userResource) checkNewUserIDs(ctx context.Context, plan, config *userMo
 		!checkEnterpriseVisible(ctx, r.data.client, ent, path.Root("enterprise_id"), diags) {
 		return
 	}
-	checkGroupOfEnterprise(ctx, r.data.client, ent, plan.GroupID.ValueString(), path.Root("group_id"), diags)
+	checkGroupOfEnterprise(ctx, r.data.reads(), ent, plan.GroupID.ValueString(), path.Root("group_id"), diags)
 }
 
 // checkEmailHolder fails the plan when the email (new, or changed other than in case) belongs to
@@ -39,7 +40,7 @@ func (r *userResource) checkEmailHolder(ctx context.Context, plan, state *userMo
 		return
 	}
 	email := plan.Email.ValueString()
-	holders, err := r.data.client.ListUsers(ctx, plan.EnterpriseID.ValueString(), client.UserFilter{Email: email})
+	holders, err := r.data.reads().EmailHolders(ctx, plan.EnterpriseID.ValueString(), email)
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("email"), "Email not checked",
 			"Could not check at plan time whether another user holds "+email+": "+apiDetail(err))
@@ -72,7 +73,7 @@ func (r *userNumberResource) warnHeldForNewUser(ctx context.Context, plan *userN
 	}
 	if knownNonEmpty(plan.Extension) {
 		ext := plan.Extension.ValueString()
-		holders, err := r.data.client.ListUsers(ctx, ent, client.UserFilter{Extension: ext})
+		holders, err := r.data.reads().ExtensionHolders(ctx, ent, ext)
 		if err == nil && len(holders) > 0 {
 			diags.AddAttributeWarning(path.Root("extension"), "Extension held by another user",
 				fmt.Sprintf("Extension %s is used by user %s in enterprise %s. The user of this number is created "+
@@ -83,13 +84,13 @@ func (r *userNumberResource) warnHeldForNewUser(ctx context.Context, plan *userN
 	}
 	if knownNonEmpty(plan.PhoneNumber) {
 		number := plan.PhoneNumber.ValueString()
-		inv, err := r.data.client.ListNumbers(ctx, ent, client.NumberFilter{PhoneNumber: number})
-		if err == nil && len(inv) > 0 && inv[0].UserID != "" {
+		n, err := r.data.reads().InventoryNumber(ctx, ent, number)
+		if err == nil && n != nil && n.UserID != "" {
 			diags.AddAttributeWarning(path.Root("phone_number"), "Number held by another user",
 				fmt.Sprintf("%s is assigned to user %s in enterprise %s. The user of this number is created in this "+
 					"apply, so the check cannot be completed at plan time: the apply will fail (rule number_in_use) "+
 					"unless that user releases the number in the same apply.",
-					number, r.describeUser(ctx, inv[0].UserID), ent))
+					number, r.describeUser(ctx, n.UserID), ent))
 		}
 	}
 }
