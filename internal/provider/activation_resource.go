@@ -91,7 +91,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"Webex account (`email_conflict`): nothing is written. The precheck uses `email` when it is set, else " +
 			"the user's email as it is now; so set `email = ucprov_user.NAME.email` when the same apply changes or " +
 			"adds the user's email (without it, the plan-time checks read the user as it is now, and you would " +
-			"apply the user first with `terraform apply -target=ucprov_user.NAME`).",
+			"apply the user first with `terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email of the user's Webex account. Computed from the user when not set. Set it to " +

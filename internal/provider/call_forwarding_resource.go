@@ -85,7 +85,7 @@ func (r *callForwardingResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Call forwarding of a user: always, when busy, and when not answered. Enabling a forward " +
-			"without a destination fails at plan time. Destroying the resource turns every forward off.",
+			"without a destination fails at plan time. Destroying the resource turns every forward off." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"always": forward("Forward every call."),
 			"busy":   forward("Forward calls when the user is on another call."),

@@ -79,7 +79,7 @@ func (r *e911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"(required fields, ISO country, USPS state and ZIP, Canadian postal codes). The backend normalises it " +
 			"(upper case, USPS abbreviations); the normalised form is in `normalized`, while the attributes keep " +
 			"your spelling, so there is no perpetual diff. When the user's number changes the backend marks the " +
-			"address `needs_review`; the next plan then shows an update that re-confirms it.",
+			"address `needs_review`; the next plan then shows an update that re-confirms it." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"address1": str("Street address.", true),
 			"address2": str("Suite, floor, building.", false),

@@ -45,7 +45,7 @@ func (r *impSettingResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"to `pending_email_input`); destroying this resource disables IM&P. A change made in the portal shows " +
 			"as drift and is put back by the next apply.\n\n" +
 			"The plan-time check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Integrated IM&P is enabled for the user. `true` needs an email on the user.",

@@ -110,7 +110,9 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token of an enterprise admin or of the service provider. " +
-					"Falls back to `" + EnvToken + "`. Never logged.",
+					"Falls back to `" + EnvToken + "`. Never logged. Before anything is read, the provider checks once " +
+					"that the API accepts the token and that it can see `enterprise_id`: a wrong token (or another " +
+					"enterprise's) fails the plan with an error that says so, and never makes resources read as deleted.",
 				Optional:  true,
 				Sensitive: true,
 			},

@@ -53,7 +53,7 @@ func (r *userNumberResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"extension is free in the enterprise and that the number is in the inventory of the user's group and " +
 			"not assigned to someone else, naming the other user, before anything is written. A new number is " +
 			"activated in the same apply unless `activate = false`. Changing the number invalidates the user's " +
-			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation).",
+			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"activate": schema.BoolAttribute{
 				MarkdownDescription: "Activate the phone number in the same apply (a newly assigned number is " +

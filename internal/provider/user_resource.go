@@ -79,7 +79,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	attrs := secretAttributes()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Webex calling user of an enterprise. The user is the anchor of every other " +
-			"resource: number and extension, E911 address, IM&P, activation, call forwarding.",
+			"resource: number and extension, E911 address, IM&P, activation, call forwarding." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"calling_line_id_first_name": schema.StringAttribute{
 				MarkdownDescription: "First name shown on internal calls. When not set it follows `first_name`.",
