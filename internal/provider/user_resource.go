@@ -267,6 +267,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if state.EmailChangeStrategy.IsNull() { // after import
 		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
 	}
+	resp.Diagnostics.Append(dropLegacySecrets(ctx, resp.Private)...) // rel: no passcode hash from earlier versions
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
