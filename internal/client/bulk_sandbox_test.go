@@ -42,10 +42,10 @@ func TestSandboxListUsersPage(t *testing.T) {
 		}
 		ids = append(ids, u.ID)
 	}
-	if _, err := c.PutNumber(ctx, ids[0], client.NumberInput{Extension: "4711"}); err != nil {
+	if _, err := c.PutNumber(ctx, ids[0], client.NumberInput{Extension: "4711"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutE911(ctx, ids[1], client.Address{Address1: "1 Main St", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"}); err != nil {
+	if _, err := c.PutE911(ctx, ids[1], client.Address{Address1: "1 Main St", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

@@ -208,7 +208,7 @@ func TestFourXXNotRetried(t *testing.T) {
 			}))
 			defer srv.Close()
 			c := newTestClient(t, srv)
-			_, err := c.UpdateUser(context.Background(), "usr_1", UserPatch{}, "")
+			_, err := c.UpdateUser(context.Background(), "usr_1", UserPatch{}, WriteOptions{})
 			if apiErr, ok := AsAPIError(err); !ok || apiErr.Status != status {
 				t.Fatalf("error = %v", err)
 			}
@@ -470,16 +470,16 @@ func TestIfMatchSent(t *testing.T) {
 	defer srv.Close()
 	c := newTestClient(t, srv)
 	ctx := context.Background()
-	if _, err := c.UpdateUser(ctx, "usr_1", UserPatch{}, `"3"`); err != nil {
+	if _, err := c.UpdateUser(ctx, "usr_1", UserPatch{}, WriteOptions{IfMatch: `"3"`}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteUser(ctx, "usr_1", "7"); err != nil {
+	if err := c.DeleteUser(ctx, "usr_1", WriteOptions{IfMatch: "7"}); err != nil {
 		t.Fatal(err)
 	}
 	if want := map[string]string{"PATCH": `"3"`, "DELETE": `"7"`}; !cmp.Equal(got, want) {
 		t.Errorf("If-Match: %s", cmp.Diff(want, got))
 	}
-	if err := c.DeleteUser(ctx, "usr_1", ""); err != nil {
+	if err := c.DeleteUser(ctx, "usr_1", WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got["DELETE"] != "<none>" {
@@ -514,7 +514,7 @@ func TestNotFound(t *testing.T) {
 	if _, err := c.GetActivation(ctx, "usr_1"); !IsNotFound(err) {
 		t.Errorf("GetActivation: %v", err)
 	}
-	if err := c.DeleteUser(ctx, "usr_1", ""); !IsNotFound(err) {
+	if err := c.DeleteUser(ctx, "usr_1", WriteOptions{}); !IsNotFound(err) {
 		t.Errorf("DeleteUser: %v", err)
 	}
 	wrapped := fmt.Errorf("reading user: %w", err)
@@ -533,7 +533,7 @@ func TestConflictParsed(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv)
-	_, err := c.PutNumber(context.Background(), "usr_1", NumberInput{Extension: "1200"})
+	_, err := c.PutNumber(context.Background(), "usr_1", NumberInput{Extension: "1200"}, WriteOptions{})
 	want := &APIError{Status: 409, Code: "extension_in_use", Message: "extension 1200 is in use", Field: "extension", TrackingID: "trk-409", ConflictingUserID: "usr_other"}
 	apiErr, ok := AsAPIError(err)
 	if !ok {
@@ -801,7 +801,7 @@ func TestEmptyIDRefusedWithoutRequest(t *testing.T) {
 	if _, err := c.GetUser(ctx, ""); err == nil || err.Error() != "user id is required" {
 		t.Errorf("GetUser(\"\") = %v", err)
 	}
-	if err := c.DeleteUser(ctx, " ", ""); err == nil {
+	if err := c.DeleteUser(ctx, " ", WriteOptions{}); err == nil {
 		t.Error("DeleteUser(\" \") accepted")
 	}
 	if _, err := c.ListUsers(ctx, "", UserFilter{}); err == nil || err.Error() != "enterprise id is required" {
@@ -1019,9 +1019,37 @@ func TestWaitActivation(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv)
-	a, err := c.WaitActivation(context.Background(), "usr_1", time.Millisecond, nil)
+	a, err := c.WaitActivation(context.Background(), "usr_1", ActivationWait{Poll: time.Millisecond})
 	if err != nil || a.Status != ActivationProvisioned || hits.Load() != 4 {
 		t.Fatalf("WaitActivation = %+v, %v after %d polls", a, err, hits.Load())
+	}
+}
+
+// A cancelled wait returns at once, with the last activation read and the context's error, even
+// when the next read is far away (SIGINT during a long activation wait).
+func TestWaitActivationCancelled(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		writeJSON(w, http.StatusOK, map[string]any{"status": "provisioning", "package": "webex_calling", "updatedAt": "2025-01-01T00:00:00Z"})
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	var reads atomic.Int32
+	go func() {
+		for reads.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	a, err := c.WaitActivation(ctx, "usr_1", ActivationWait{Poll: time.Hour, OnRead: func(*Activation) { reads.Add(1) }})
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("cancelled wait took %s", took)
+	}
+	if !errors.Is(err, context.Canceled) || a == nil || a.Status != ActivationProvisioning || hits.Load() != 1 {
+		t.Errorf("WaitActivation = %+v, %v after %d reads; want the last activation and Canceled", a, err, hits.Load())
 	}
 }
 

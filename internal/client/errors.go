@@ -32,6 +32,8 @@ type APIError struct {
 	ConflictingUserID string
 	// NextAllowedAt is when the operation is allowed again, on sync_on_hold.
 	NextAllowedAt time.Time
+	// JobID is the job that blocks the operation, on job_in_progress.
+	JobID string
 }
 
 // Error renders e as "api error 409 extension_in_use (field extension): message [tracking id X]".
@@ -82,6 +84,13 @@ func IsConflict(err error) bool {
 	return ok && apiErr.Status == http.StatusConflict
 }
 
+// IsPreconditionFailed reports whether err is a 412 (etag_mismatch): the object changed since the
+// etag sent as If-Match was read.
+func IsPreconditionFailed(err error) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Status == http.StatusPreconditionFailed
+}
+
 // HasCode reports whether err is an API error with the given code, e.g. "email_in_use".
 func HasCode(err error, code string) bool {
 	apiErr, ok := AsAPIError(err)
@@ -96,6 +105,7 @@ type wireError struct {
 	TrackingID        string `json:"trackingId"`
 	ConflictingUserID string `json:"conflictingUserId"`
 	NextAllowedAt     string `json:"nextAllowedAt"`
+	JobID             string `json:"jobId"`
 }
 
 // parseAPIError builds the *APIError of a non-2xx response; it reads (part of) the body.
@@ -106,6 +116,7 @@ func parseAPIError(resp *http.Response) *APIError {
 	if err := json.Unmarshal(data, &w); err == nil && (w.Code != "" || w.Message != "") {
 		e.Code, e.Message, e.Field = w.Code, w.Message, w.Field
 		e.ConflictingUserID = w.ConflictingUserID
+		e.JobID = w.JobID
 		if w.TrackingID != "" {
 			e.TrackingID = w.TrackingID
 		}

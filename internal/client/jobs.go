@@ -43,13 +43,15 @@ func (c *Client) GetJob(ctx context.Context, jobID string) (*Job, error) {
 // Status, and Error (a *JobError, which is an error). When ctx ends the wait, the last job
 // read is returned with the context's error.
 func (c *Client) WaitJob(ctx context.Context, jobID string, poll time.Duration, until func(*Job) bool) (*Job, error) {
-	return pollUntil(ctx, poll, "job "+jobID,
+	return pollUntil(ctx, poll, nil, "job "+jobID,
 		func(ctx context.Context) (*Job, error) { return c.GetJob(ctx, jobID) },
 		func(j *Job) bool { return j.Terminal() || (until != nil && until(j)) })
 }
 
-// pollUntil calls get every poll until done returns true, get fails, or ctx is done.
-func pollUntil[T any](ctx context.Context, poll time.Duration, what string, get func(context.Context) (*T, error), done func(*T) bool) (*T, error) {
+// pollUntil calls get until done returns true, get fails, or ctx is done. The first interval is
+// poll; next (nil = fixed) gives each following one from the one before.
+func pollUntil[T any](ctx context.Context, poll time.Duration, next func(time.Duration) time.Duration, what string,
+	get func(context.Context) (*T, error), done func(*T) bool) (*T, error) {
 	if poll <= 0 {
 		poll = DefaultPollInterval
 	}
@@ -74,5 +76,8 @@ func pollUntil[T any](ctx context.Context, poll time.Duration, what string, get 
 			return v, nil
 		}
 		timer.Reset(poll)
+		if next != nil {
+			poll = next(poll)
+		}
 	}
 }

@@ -89,10 +89,12 @@ type Number struct {
 }
 
 // NumberInput is the body of PutNumber; at least one field must be set. It replaces the whole
-// assignment.
+// assignment. Activate activates the phone number in the same request (a number that is new for
+// the user is otherwise inactive until ActivateNumber); it is ignored for an extension-only user.
 type NumberInput struct {
 	PhoneNumber string `json:"phoneNumber"`
 	Extension   string `json:"extension"`
+	Activate    bool   `json:"activate,omitempty"`
 }
 
 // InventoryNumber is a phone number of an enterprise's inventory.
@@ -164,6 +166,12 @@ type Activation struct {
 	ErrorText string    `json:"errorText"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	JobID     string    `json:"jobId"`
+	// InvitationsSent counts the activation emails sent; LastInvitedAt is the RFC 3339 time of the
+	// last one ("" when none).
+	InvitationsSent int    `json:"invitationsSent"`
+	LastInvitedAt   string `json:"lastInvitedAt"`
+	// ETag changes whenever the activation does, its status included.
+	ETag string `json:"etag"`
 }
 
 // JobRef is the 202 answer of an operation that queued a job.
@@ -256,11 +264,22 @@ const (
 // Job is a background job (activation or directory sync).
 type Job struct {
 	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`   // activation, directory_sync
+	Kind      string    `json:"kind"`   // activation, directory_sync, invitations
 	Status    string    `json:"status"` // queued, running, succeeded, failed
 	Error     *JobError `json:"error"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// Result is what an invitations job did; nil for other kinds.
+	Result *InvitationsResult `json:"result"`
+}
+
+// InvitationsResult counts the users an invitations job emailed (Sent), left alone (Skipped: not
+// waiting for an invitation) and could not email (Failed: no email).
+type InvitationsResult struct {
+	GroupID string `json:"groupId"`
+	Sent    int    `json:"sent"`
+	Skipped int    `json:"skipped"`
+	Failed  int    `json:"failed"`
 }
 
 // Terminal reports whether the job has finished (succeeded or failed).

@@ -17,26 +17,28 @@ func (c *Client) GetNumber(ctx context.Context, userID string) (*Number, error) 
 }
 
 // PutNumber replaces the number and extension assignment of a user. A phone number that is new
-// for the user starts inactive (see ActivateNumber) and sets its E911 status to needs_review.
-func (c *Client) PutNumber(ctx context.Context, userID string, in NumberInput) (*Number, error) {
+// for the user starts inactive (unless in.Activate) and sets its E911 status to needs_review.
+// opts.IfMatch is the etag of the assignment the change is based on (412 when stale).
+func (c *Client) PutNumber(ctx context.Context, userID string, in NumberInput, opts WriteOptions) (*Number, error) {
 	var out Number
-	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/number", userID), nil, in, "", &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/number", userID), nil, in, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// DeleteNumber unassigns the number and extension of a user (back to the inventory).
-func (c *Client) DeleteNumber(ctx context.Context, userID string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/number", userID), nil, nil, "", nil)
+// DeleteNumber unassigns the number and extension of a user (back to the inventory); opts as in
+// PutNumber.
+func (c *Client) DeleteNumber(ctx context.Context, userID string, opts WriteOptions) error {
+	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/number", userID), nil, nil, opts.IfMatch, nil)
 	return err
 }
 
 // ActivateNumber activates the phone number of a user (idempotent; 409 no_phone_number for an
-// extension-only user).
-func (c *Client) ActivateNumber(ctx context.Context, userID string) (*Number, error) {
+// extension-only user); opts as in PutNumber.
+func (c *Client) ActivateNumber(ctx context.Context, userID string, opts WriteOptions) (*Number, error) {
 	var out Number
-	if _, err := c.do(ctx, http.MethodPost, pathOf("/v1/users/{user}/number/activate", userID), nil, nil, "", &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPost, pathOf("/v1/users/{user}/number/activate", userID), nil, nil, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

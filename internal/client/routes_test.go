@@ -75,12 +75,12 @@ func TestRoutes(t *testing.T) {
 		{"UpdateUser", 200, `{"id":"usr_1","department":""}`,
 			func() (any, error) {
 				empty := ""
-				return c.UpdateUser(ctx, "usr_1", UserPatch{Department: &empty}, "")
+				return c.UpdateUser(ctx, "usr_1", UserPatch{Department: &empty}, WriteOptions{})
 			},
 			seen{method: "PATCH", path: "/v1/users/usr_1", body: `{"department":""}`},
 			nil},
 		{"DeleteUser", 204, ``,
-			func() (any, error) { return nil, c.DeleteUser(ctx, "usr_1", "") },
+			func() (any, error) { return nil, c.DeleteUser(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "DELETE", path: "/v1/users/usr_1"}, nil},
 		{"ListUsers", 200, `{"items":[{"id":"usr_1"}]}`,
 			func() (any, error) {
@@ -93,14 +93,14 @@ func TestRoutes(t *testing.T) {
 			seen{method: "GET", path: "/v1/users/usr_1/number"},
 			func(v any) bool { return v.(*Number).NumberState == "inactive" }},
 		{"PutNumber", 200, `{"phoneNumber":"","extension":"1200","numberState":""}`,
-			func() (any, error) { return c.PutNumber(ctx, "usr_1", NumberInput{Extension: "1200"}) },
+			func() (any, error) { return c.PutNumber(ctx, "usr_1", NumberInput{Extension: "1200"}, WriteOptions{}) },
 			seen{method: "PUT", path: "/v1/users/usr_1/number", body: `{"phoneNumber":"","extension":"1200"}`},
 			func(v any) bool { return v.(*Number).Extension == "1200" }},
 		{"DeleteNumber", 204, ``,
-			func() (any, error) { return nil, c.DeleteNumber(ctx, "usr_1") },
+			func() (any, error) { return nil, c.DeleteNumber(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "DELETE", path: "/v1/users/usr_1/number"}, nil},
 		{"ActivateNumber", 200, `{"phoneNumber":"+17205551200","numberState":"active"}`,
-			func() (any, error) { return c.ActivateNumber(ctx, "usr_1") },
+			func() (any, error) { return c.ActivateNumber(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "POST", path: "/v1/users/usr_1/number/activate", idempotencyKey: true},
 			func(v any) bool { return v.(*Number).NumberState == "active" }},
 		{"ListNumbers", 200, `{"items":[{"phoneNumber":"+17205551200","groupId":"grp_denver","state":"available","userId":""}]}`,
@@ -115,24 +115,24 @@ func TestRoutes(t *testing.T) {
 			func(v any) bool { return v.(*E911).Normalized.Address1 == "1 MAIN ST" }},
 		{"PutE911", 200, `{"address1":"1 Main Street","status":"valid"}`,
 			func() (any, error) {
-				return c.PutE911(ctx, "usr_1", Address{Address1: "1 Main Street", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"})
+				return c.PutE911(ctx, "usr_1", Address{Address1: "1 Main Street", City: "Denver", State: "CO", PostalCode: "80202", Country: "US"}, WriteOptions{})
 			},
 			seen{method: "PUT", path: "/v1/users/usr_1/e911", body: `{"address1":"1 Main Street","address2":"","city":"Denver","state":"CO","postalCode":"80202","country":"US"}`},
 			nil},
 		{"DeleteE911", 204, ``,
-			func() (any, error) { return nil, c.DeleteE911(ctx, "usr_1") },
+			func() (any, error) { return nil, c.DeleteE911(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "DELETE", path: "/v1/users/usr_1/e911"}, nil},
 		{"GetIMP", 200, `{"enabled":true,"etag":"\"2\""}`,
 			func() (any, error) { return c.GetIMP(ctx, "usr_1") },
 			seen{method: "GET", path: "/v1/users/usr_1/services/integrated-imp"},
 			func(v any) bool { return v.(*IMP).Enabled }},
 		{"SetIMP", 200, `{"enabled":false}`,
-			func() (any, error) { return c.SetIMP(ctx, "usr_1", false) },
+			func() (any, error) { return c.SetIMP(ctx, "usr_1", false, WriteOptions{}) },
 			seen{method: "PUT", path: "/v1/users/usr_1/services/integrated-imp", body: `{"enabled":false}`},
 			nil},
 		{"CreateActivation", 202, `{"status":"queued","jobId":"job_1"}`,
 			func() (any, error) {
-				return c.CreateActivation(ctx, "usr_1", ActivationInput{Package: "webex_suite", SendActivationEmail: true, EmailSubject: "Hi"})
+				return c.CreateActivation(ctx, "usr_1", ActivationInput{Package: "webex_suite", SendActivationEmail: true, EmailSubject: "Hi"}, WriteOptions{})
 			},
 			seen{method: "POST", path: "/v1/users/usr_1/activation", body: `{"package":"webex_suite","sendActivationEmail":true,"emailSubject":"Hi"}`, idempotencyKey: true},
 			func(v any) bool { return v.(*JobRef).JobID == "job_1" }},
@@ -141,11 +141,11 @@ func TestRoutes(t *testing.T) {
 			seen{method: "GET", path: "/v1/users/usr_1/activation"},
 			func(v any) bool { return v.(*Activation).ErrorCode == "email_conflict" }},
 		{"UpdateActivationPackage", 200, `{"status":"provisioned","package":"webex_suite"}`,
-			func() (any, error) { return c.UpdateActivationPackage(ctx, "usr_1", "webex_suite") },
+			func() (any, error) { return c.UpdateActivationPackage(ctx, "usr_1", "webex_suite", WriteOptions{}) },
 			seen{method: "PATCH", path: "/v1/users/usr_1/activation", body: `{"package":"webex_suite"}`},
 			func(v any) bool { return v.(*Activation).Package == "webex_suite" }},
 		{"RetryActivation", 202, `{"status":"queued","jobId":"job_2"}`,
-			func() (any, error) { return c.RetryActivation(ctx, "usr_1", "") },
+			func() (any, error) { return c.RetryActivation(ctx, "usr_1", "", WriteOptions{}) },
 			seen{method: "POST", path: "/v1/users/usr_1/activation/retry", body: `{"email":""}`, idempotencyKey: true},
 			nil},
 		{"RefreshActivation", 200, `{"status":"provisioned"}`,
@@ -153,7 +153,7 @@ func TestRoutes(t *testing.T) {
 			seen{method: "POST", path: "/v1/users/usr_1/activation/refresh", idempotencyKey: true},
 			nil},
 		{"DeleteActivation", 204, ``,
-			func() (any, error) { return nil, c.DeleteActivation(ctx, "usr_1") },
+			func() (any, error) { return nil, c.DeleteActivation(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "DELETE", path: "/v1/users/usr_1/activation"}, nil},
 		{"ListActivations", 200, `{"items":[{"userId":"usr_1","location":"Denver","serviceType":"Webex Calling"}]}`,
 			func() (any, error) {
@@ -201,12 +201,12 @@ func TestRoutes(t *testing.T) {
 			}},
 		{"PutCallForwarding", 200, `{"always":{"enabled":false,"destination":""},"busy":{"enabled":false,"destination":""},"noAnswer":{"enabled":true,"destination":"+17205550000","rings":4},"etag":"\"2\""}`,
 			func() (any, error) {
-				return c.PutCallForwarding(ctx, "usr_1", CallForwarding{NoAnswer: NoAnswerForward{Enabled: true, Destination: "+17205550000", Rings: 4}, ETag: `"1"`})
+				return c.PutCallForwarding(ctx, "usr_1", CallForwarding{NoAnswer: NoAnswerForward{Enabled: true, Destination: "+17205550000", Rings: 4}, ETag: `"9"`}, WriteOptions{IfMatch: `"1"`})
 			},
 			seen{method: "PUT", path: "/v1/users/usr_1/call-forwarding", body: `{"always":{"enabled":false,"destination":""},"busy":{"enabled":false,"destination":""},"noAnswer":{"enabled":true,"destination":"+17205550000","rings":4}}`},
 			nil},
 		{"DeleteCallForwarding", 204, ``,
-			func() (any, error) { return nil, c.DeleteCallForwarding(ctx, "usr_1") },
+			func() (any, error) { return nil, c.DeleteCallForwarding(ctx, "usr_1", WriteOptions{}) },
 			seen{method: "DELETE", path: "/v1/users/usr_1/call-forwarding"}, nil},
 	}
 	for _, tt := range tests {

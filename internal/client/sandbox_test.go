@@ -163,33 +163,33 @@ func TestSandboxRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dept := "Engineering"
-	updated, err := c.UpdateUser(ctx, u.ID, client.UserPatch{Department: &dept}, u.ETag)
+	updated, err := c.UpdateUser(ctx, u.ID, client.UserPatch{Department: &dept}, client.WriteOptions{IfMatch: u.ETag})
 	if err != nil {
 		t.Fatalf("UpdateUser with the current etag: %v", err)
 	}
 	if updated.Department != dept || updated.ETag == u.ETag {
 		t.Errorf("updated = %+v", updated)
 	}
-	if _, err := c.UpdateUser(ctx, u.ID, client.UserPatch{Department: &dept}, u.ETag); !client.HasCode(err, "etag_mismatch") {
+	if _, err := c.UpdateUser(ctx, u.ID, client.UserPatch{Department: &dept}, client.WriteOptions{IfMatch: u.ETag}); !client.HasCode(err, "etag_mismatch") {
 		t.Errorf("UpdateUser with a stale etag: %v, want 412 etag_mismatch", err)
 	}
 
-	if _, err := c.PutNumber(ctx, ids[0], client.NumberInput{Extension: "7701"}); err != nil {
+	if _, err := c.PutNumber(ctx, ids[0], client.NumberInput{Extension: "7701"}, client.WriteOptions{}); err != nil {
 		t.Fatalf("PutNumber: %v", err)
 	}
-	_, err = c.PutNumber(ctx, ids[1], client.NumberInput{Extension: "7701"})
+	_, err = c.PutNumber(ctx, ids[1], client.NumberInput{Extension: "7701"}, client.WriteOptions{})
 	apiErr, ok := client.AsAPIError(err)
 	if !ok || !client.IsConflict(err) || apiErr.Code != "extension_in_use" || apiErr.ConflictingUserID != ids[0] || apiErr.TrackingID == "" {
 		t.Errorf("duplicate extension: %#v", err)
 	}
 
-	if err := c.DeleteUser(ctx, ids[0], ""); err != nil {
+	if err := c.DeleteUser(ctx, ids[0], client.WriteOptions{}); err != nil {
 		t.Fatalf("DeleteUser: %v", err)
 	}
 	if _, err := c.GetUser(ctx, ids[0]); !client.IsNotFound(err) {
 		t.Errorf("GetUser after delete: %v, want ErrNotFound", err)
 	}
-	if err := c.DeleteUser(ctx, ids[0], ""); !client.IsNotFound(err) {
+	if err := c.DeleteUser(ctx, ids[0], client.WriteOptions{}); !client.IsNotFound(err) {
 		t.Errorf("second DeleteUser: %v, want ErrNotFound", err)
 	}
 }

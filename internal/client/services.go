@@ -15,18 +15,18 @@ func (c *Client) GetE911(ctx context.Context, userID string) (*E911, error) {
 }
 
 // PutE911 sets the E911 address of a user (idempotent). An invalid address fails with 422
-// address_invalid and the field.
-func (c *Client) PutE911(ctx context.Context, userID string, addr Address) (*E911, error) {
+// address_invalid and the field. opts.IfMatch is the etag of the address the change is based on.
+func (c *Client) PutE911(ctx context.Context, userID string, addr Address, opts WriteOptions) (*E911, error) {
 	var out E911
-	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/e911", userID), nil, addr, "", &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/e911", userID), nil, addr, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// DeleteE911 removes the E911 address of a user.
-func (c *Client) DeleteE911(ctx context.Context, userID string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/e911", userID), nil, nil, "", nil)
+// DeleteE911 removes the E911 address of a user; opts as in PutE911.
+func (c *Client) DeleteE911(ctx context.Context, userID string, opts WriteOptions) error {
+	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/e911", userID), nil, nil, opts.IfMatch, nil)
 	return err
 }
 
@@ -40,13 +40,14 @@ func (c *Client) GetIMP(ctx context.Context, userID string) (*IMP, error) {
 }
 
 // SetIMP enables or disables Integrated IM&P for a user. Enabling needs an email (422
-// email_required); disabling deletes the user's Webex account.
-func (c *Client) SetIMP(ctx context.Context, userID string, enabled bool) (*IMP, error) {
+// email_required); disabling deletes the user's Webex account. opts.IfMatch is the etag of the
+// setting the change is based on.
+func (c *Client) SetIMP(ctx context.Context, userID string, enabled bool, opts WriteOptions) (*IMP, error) {
 	body := struct {
 		Enabled bool `json:"enabled"`
 	}{enabled}
 	var out IMP
-	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/services/integrated-imp", userID), nil, body, "", &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/services/integrated-imp", userID), nil, body, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,8 +92,9 @@ func (c *Client) GetCallForwarding(ctx context.Context, userID string) (*CallFor
 }
 
 // PutCallForwarding replaces the call forwarding settings of a user. cf.ETag is not sent;
-// NoAnswer.Rings 0 is not sent either (the server keeps its default, 3).
-func (c *Client) PutCallForwarding(ctx context.Context, userID string, cf CallForwarding) (*CallForwarding, error) {
+// NoAnswer.Rings 0 is not sent either (the server keeps its default, 3). opts.IfMatch is the etag
+// of the settings the change is based on.
+func (c *Client) PutCallForwarding(ctx context.Context, userID string, cf CallForwarding, opts WriteOptions) (*CallForwarding, error) {
 	type noAnswer struct {
 		Enabled     bool   `json:"enabled"`
 		Destination string `json:"destination"`
@@ -104,14 +106,14 @@ func (c *Client) PutCallForwarding(ctx context.Context, userID string, cf CallFo
 		NoAnswer noAnswer `json:"noAnswer"`
 	}{cf.Always, cf.Busy, noAnswer(cf.NoAnswer)}
 	var out CallForwarding
-	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/call-forwarding", userID), nil, body, "", &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPut, pathOf("/v1/users/{user}/call-forwarding", userID), nil, body, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// DeleteCallForwarding turns every forward of a user off.
-func (c *Client) DeleteCallForwarding(ctx context.Context, userID string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/call-forwarding", userID), nil, nil, "", nil)
+// DeleteCallForwarding turns every forward of a user off; opts as in PutCallForwarding.
+func (c *Client) DeleteCallForwarding(ctx context.Context, userID string, opts WriteOptions) error {
+	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}/call-forwarding", userID), nil, nil, opts.IfMatch, nil)
 	return err
 }

@@ -25,20 +25,20 @@ func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
 	return &out, nil
 }
 
-// UpdateUser applies a JSON merge patch to a user. ifMatch is the etag the change is based on
-// ("" = unconditional); a stale one fails with 412 etag_mismatch.
-func (c *Client) UpdateUser(ctx context.Context, userID string, patch UserPatch, ifMatch string) (*User, error) {
+// UpdateUser applies a JSON merge patch to a user and returns the user as written (with its new
+// etag). With opts.IfMatch a stale etag fails with 412 etag_mismatch and nothing is written.
+func (c *Client) UpdateUser(ctx context.Context, userID string, patch UserPatch, opts WriteOptions) (*User, error) {
 	var out User
-	if _, err := c.do(ctx, http.MethodPatch, pathOf("/v1/users/{user}", userID), nil, patch, ifMatch, &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPatch, pathOf("/v1/users/{user}", userID), nil, patch, opts.IfMatch, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// DeleteUser deletes a user and every service of it. ifMatch as in UpdateUser. Deleting a
-// user that is already gone returns ErrNotFound (a caller that deletes treats it as success).
-func (c *Client) DeleteUser(ctx context.Context, userID string, ifMatch string) error {
-	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}", userID), nil, nil, ifMatch, nil)
+// DeleteUser deletes a user and every service of it; opts as in UpdateUser. Deleting a user that
+// is already gone returns ErrNotFound (a caller that deletes treats it as success).
+func (c *Client) DeleteUser(ctx context.Context, userID string, opts WriteOptions) error {
+	_, err := c.do(ctx, http.MethodDelete, pathOf("/v1/users/{user}", userID), nil, nil, opts.IfMatch, nil)
 	return err
 }
 

@@ -217,7 +217,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	existing, err := c.GetActivation(waitCtx, userID)
 	switch {
 	case client.IsNotFound(err):
-		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI())
+		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI(), client.WriteOptions{})
 		if client.HasCode(err, "already_activated") {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
 				alreadyActivatedDetail(userID, "")+" "+apiDetail(err))
@@ -240,14 +240,14 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	case existing.Status == client.ActivationError:
 		// The activation of a tainted ucprov_activation (or one that failed outside Terraform):
 		// retry it rather than queue a second one.
-		if !r.retry(waitCtx, &plan, existing, &resp.Diagnostics) {
+		if !r.retry(waitCtx, &plan, existing, existing.ETag, nil, &resp.Diagnostics) {
 			return
 		}
 	case activationInProgress(existing.Status):
 		// An activation still on its way, queued outside Terraform: take it over and wait for it
 		// rather than fail or queue a second one.
 		tflog.Info(ctx, "taking over the Webex activation in progress", map[string]any{"user_id": userID, "status": existing.Status})
-		if existing.Package != plan.Package.ValueString() && !r.updatePackage(waitCtx, &plan, &resp.Diagnostics) {
+		if existing.Package != plan.Package.ValueString() && !r.updatePackage(waitCtx, &plan, existing.ETag, nil, &resp.Diagnostics) {
 			return
 		}
 	default:
@@ -255,7 +255,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 			alreadyActivatedDetail(userID, existing.Status))
 		return
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics, false)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.
@@ -312,16 +312,73 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 		addAPIError(&resp.Diagnostics, "read the activation", err, nil)
 		return
 	}
+	guard := r.staleGuard(&state, &resp.State, resp.Private)
+	if !r.unchangedSinceRefresh(ctx, req.Private, guard, a, &resp.Diagnostics) {
+		return
+	}
 	if a.Status == client.ActivationError {
-		if !r.retry(waitCtx, &plan, a, &resp.Diagnostics) {
+		if !r.retry(waitCtx, &plan, a, a.ETag, &guard, &resp.Diagnostics) {
 			return
 		}
 	} else if a.Package != plan.Package.ValueString() {
-		if !r.updatePackage(waitCtx, &plan, &resp.Diagnostics) {
+		if !r.updatePackage(waitCtx, &plan, a.ETag, &guard, &resp.Diagnostics) {
 			return
 		}
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, &resp.Diagnostics, true)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true)
+}
+
+// activationComputed are the attributes the backend changes by itself (the worker moves the
+// status on; email follows the user's): their change is not a conflict.
+var activationComputed = []string{"status", "email", "error_code", "error_text"}
+
+// staleGuard is the 412 handling of the activation's writes; prior is the refreshed state.
+func (r *activationResource) staleGuard(prior *activationModel, st stateSetter, priv privateSetter) staleGuard[activationModel] {
+	userID := prior.UserID.ValueString()
+	return staleGuard[activationModel]{
+		what: "ucprov_activation " + userID, prior: prior, ignore: activationComputed, state: st, private: priv,
+		read: func(ctx context.Context) (*activationModel, string, bool, error) {
+			a, err := r.data.client.GetActivation(ctx, userID)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := prior.current(userID, a)
+			return &cur, a.ETag, true, nil
+		},
+	}
+}
+
+// current is m with the backend's values of a.
+func (m activationModel) current(userID string, a *client.Activation) activationModel {
+	m.fromAPI(userID, a)
+	return m
+}
+
+// unchangedSinceRefresh compares the activation just read (a) with the refreshed state when its
+// etag is not the one saved at the refresh: a change of what Terraform manages (the package) made
+// outside Terraform since is a conflict, reported like a 412 (the state gets the backend's values);
+// the worker's status steps are not. It saves nothing and reports true when the write may go on.
+func (r *activationResource) unchangedSinceRefresh(ctx context.Context, p privateGetter, g staleGuard[activationModel],
+	a *client.Activation, diags *diagnostics) bool {
+	etag, d := loadETag(ctx, p)
+	diags.Append(d...)
+	if etag == "" || sameETag(etag, a.ETag) {
+		return true
+	}
+	cur := g.prior.current(g.prior.UserID.ValueString(), a)
+	changed := changedAttributes(g.prior, &cur, false, g.ignore...)
+	if len(changed) == 0 {
+		return true
+	}
+	g.save(ctx, &cur, a.ETag, diags)
+	diags.AddError("Changed outside Terraform",
+		fmt.Sprintf("%s was changed outside Terraform since the last refresh (%s), so nothing was written and "+
+			"the newer change is kept. The state now holds the backend's values. Run terraform plan again to see "+
+			"the difference, then apply.", g.what, describeChanged(changed)))
+	return false
 }
 
 // Delete deactivates the user, except when the activation is in error: nothing was provisioned,
@@ -346,7 +403,17 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 			"(its name and email are kept)", map[string]any{"user_id": userID, "error_code": a.ErrorCode})
 		return
 	}
-	if err := r.data.client.DeleteActivation(ctx, userID); err != nil && !client.IsNotFound(err) {
+	guard := r.staleGuard(&state, &resp.State, resp.Private)
+	guard.done = func(cur *activationModel) bool { return cur.Status.ValueString() == client.ActivationError }
+	if !r.unchangedSinceRefresh(ctx, req.Private, guard, a, &resp.Diagnostics) {
+		return
+	}
+	resolved, err := guardedWrite(ctx, guard, a.ETag, &resp.Diagnostics,
+		func(o client.WriteOptions) error { return r.data.client.DeleteActivation(ctx, userID, o) })
+	if resolved {
+		return
+	}
+	if err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "deactivate the user", err, nil)
 		return
 	}
@@ -359,25 +426,54 @@ func (r *activationResource) ImportState(ctx context.Context, req resource.Impor
 
 // retry queues an activation in error again (with the user's current email), then puts the
 // planned package on it when it differs. It reports whether it succeeded.
-func (r *activationResource) retry(ctx context.Context, plan *activationModel, prior *client.Activation, diags *diagnostics) bool {
+// etag is the activation's etag the retry is based on; guard (nil on create, where the activation
+// was just read) resolves a 412.
+func (r *activationResource) retry(ctx context.Context, plan *activationModel, prior *client.Activation, etag string,
+	guard *staleGuard[activationModel], diags *diagnostics) bool {
 	userID := plan.UserID.ValueString()
 	tflog.Info(ctx, "retrying the Webex activation in error", map[string]any{
 		"user_id": userID, "error_code": prior.ErrorCode, "error_text": prior.ErrorText,
 	})
-	if _, err := r.data.client.RetryActivation(ctx, userID, ""); err != nil {
-		addAPIError(diags, "retry the activation", err, nil)
+	if !r.write(ctx, guard, etag, diags, "retry the activation", nil, func(o client.WriteOptions) error {
+		_, err := r.data.client.RetryActivation(ctx, userID, "", o)
+		return err
+	}) {
 		return false
 	}
 	if prior.Package != "" && prior.Package != plan.Package.ValueString() {
-		return r.updatePackage(ctx, plan, diags)
+		return r.updatePackage(ctx, plan, "", nil, diags) // right after the retry: its etag is gone
 	}
 	return true
 }
 
-func (r *activationResource) updatePackage(ctx context.Context, plan *activationModel, diags *diagnostics) bool {
+// write runs one activation write with If-Match etag, through guard when there is one, and reports
+// whether it succeeded (errors are added to diags).
+func (r *activationResource) write(ctx context.Context, guard *staleGuard[activationModel], etag string, diags *diagnostics,
+	op string, attrs map[string]string, call func(client.WriteOptions) error) bool {
+	var err error
+	if guard != nil {
+		var resolved bool
+		if resolved, err = guardedWrite(ctx, *guard, etag, diags, call); resolved {
+			return false
+		}
+	} else {
+		err = call(client.WriteOptions{IfMatch: etag})
+	}
+	if err != nil {
+		addAPIError(diags, op, err, attrs)
+		return false
+	}
+	return true
+}
+
+func (r *activationResource) updatePackage(ctx context.Context, plan *activationModel, etag string,
+	guard *staleGuard[activationModel], diags *diagnostics) bool {
 	userID := plan.UserID.ValueString()
-	if _, err := r.data.client.UpdateActivationPackage(ctx, userID, plan.Package.ValueString()); err != nil {
-		addAPIError(diags, "change the activation's package", err, map[string]string{"package": "package"})
+	if !r.write(ctx, guard, etag, diags, "change the activation's package", map[string]string{"package": "package"},
+		func(o client.WriteOptions) error {
+			_, err := r.data.client.UpdateActivationPackage(ctx, userID, plan.Package.ValueString(), o)
+			return err
+		}) {
 		return false
 	}
 	tflog.Info(ctx, "changed the activation's package", map[string]any{"user_id": userID, "package": plan.Package.ValueString()})
@@ -390,7 +486,7 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 // tainted, and replacing it would deactivate the user; unsaved, the next apply's create takes the
 // activation in progress over and waits again.
 func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration,
-	st stateSetter, diags *diagnostics, keepOnTimeout bool) {
+	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool) {
 	userID := plan.UserID.ValueString()
 	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
 	if a == nil {
@@ -404,6 +500,7 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 	timedOut := a.Status != client.ActivationError && err != nil && waitCtx.Err() != nil
 	if !timedOut || keepOnTimeout {
 		diags.Append(st.Set(ctx, plan)...)
+		diags.Append(saveETag(ctx, priv, a.ETag)...)
 	}
 	switch {
 	case a.Status == client.ActivationError:
@@ -429,31 +526,22 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 	}
 }
 
-// wait reads the activation once for wait_for = "queued"; for "provisioned" it polls (50 ms,
-// growing by half up to 5 s) until provisioned, error, or ctx is done, logging every status
-// change. It returns the last activation read (nil if none) and the error that ended the wait.
+// wait reads the activation once for wait_for = "queued"; for "provisioned" it waits with the
+// client's wait loop (50 ms, growing by half up to 5 s) until provisioned, error, or ctx is done,
+// logging every status change. It returns the last activation read (nil if none) and the error
+// that ended the wait.
 func (r *activationResource) wait(ctx context.Context, userID, waitFor string) (*client.Activation, error) {
-	var last *client.Activation
-	interval := activationPollFirst
-	for {
-		a, err := r.data.client.GetActivation(ctx, userID)
-		if err != nil {
-			return last, err
-		}
-		if last == nil || last.Status != a.Status {
-			tflog.Info(ctx, "Webex activation status", map[string]any{"user_id": userID, "status": a.Status})
-		}
-		last = a
-		if waitFor != waitForProvisioned || a.Status == client.ActivationProvisioned || a.Status == client.ActivationError {
-			return a, nil
-		}
-		select {
-		case <-ctx.Done():
-			return last, ctx.Err()
-		case <-time.After(interval):
-		}
-		interval = min(interval*3/2, activationPollMax)
-	}
+	var last string
+	return r.data.client.WaitActivation(ctx, userID, client.ActivationWait{
+		Poll: activationPollFirst, MaxPoll: activationPollMax,
+		Until: func(*client.Activation) bool { return waitFor != waitForProvisioned },
+		OnRead: func(a *client.Activation) {
+			if a.Status != last {
+				tflog.Info(ctx, "Webex activation status", map[string]any{"user_id": userID, "status": a.Status})
+				last = a.Status
+			}
+		},
+	})
 }
 
 func alreadyActivatedDetail(userID, status string) string {

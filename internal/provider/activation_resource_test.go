@@ -109,11 +109,11 @@ func TestAccActivation_basic(t *testing.T) {
 				// gives the user its email back. The plan activates the user again.
 				PreConfig: func() {
 					c := sb.Client()
-					if err := c.DeleteActivation(acctest.Ctx(), userID); err != nil {
+					if err := c.DeleteActivation(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("deactivate out of band: %v", err)
 					}
 					email := "ada@acme.example"
-					if _, err := c.UpdateUser(acctest.Ctx(), userID, client.UserPatch{Email: &email}, ""); err != nil {
+					if _, err := c.UpdateUser(acctest.Ctx(), userID, client.UserPatch{Email: &email}, client.WriteOptions{}); err != nil {
 						t.Fatalf("restore the email: %v", err)
 					}
 				},
@@ -417,7 +417,7 @@ func TestAccActivation_errorFoundLater(t *testing.T) {
 						t.Fatalf("want 1 retry so far, got %d: %v", n, sb.Metrics())
 					}
 					email := "grace@acme.example"
-					if _, err := sb.Client().UpdateUser(acctest.Ctx(), userID, client.UserPatch{Email: &email}, ""); err != nil {
+					if _, err := sb.Client().UpdateUser(acctest.Ctx(), userID, client.UserPatch{Email: &email}, client.WriteOptions{}); err != nil {
 						t.Fatalf("fix the email: %v", err)
 					}
 				},
@@ -586,9 +586,8 @@ func actWaitStatus(t *testing.T, sb *acctest.Sandbox, userID, want string) *clie
 	t.Helper()
 	ctx, cancel := context.WithTimeout(acctest.Ctx(), 10*time.Second)
 	defer cancel()
-	a, err := sb.Client().WaitActivation(ctx, userID, 20*time.Millisecond, func(a *client.Activation) bool {
-		return a.Status == want
-	})
+	a, err := sb.Client().WaitActivation(ctx, userID, client.ActivationWait{Poll: 20 * time.Millisecond,
+		Until: func(a *client.Activation) bool { return a.Status == want }})
 	if err != nil || a.Status != want {
 		t.Fatalf("activation of %s: want status %s, got %+v (%v)", userID, want, a, err)
 	}
@@ -598,7 +597,7 @@ func actWaitStatus(t *testing.T, sb *acctest.Sandbox, userID, want string) *clie
 // actProvision activates a user outside Terraform and waits until it is provisioned.
 func actProvision(t *testing.T, sb *acctest.Sandbox, userID string) {
 	t.Helper()
-	if _, err := sb.Client().CreateActivation(acctest.Ctx(), userID, client.ActivationInput{}); err != nil {
+	if _, err := sb.Client().CreateActivation(acctest.Ctx(), userID, client.ActivationInput{}, client.WriteOptions{}); err != nil {
 		t.Fatalf("activate %s: %v", userID, err)
 	}
 	actWaitStatus(t, sb, userID, client.ActivationProvisioned)
@@ -692,7 +691,7 @@ func (c taintedReplace) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 func TestAccActivation_takeOverInProgress(t *testing.T) {
 	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = time.Hour }) // stays queued
 	userID := actUser(t, sb, "Ada", "Lovelace", "ada@acme.example")
-	if _, err := sb.Client().CreateActivation(acctest.Ctx(), userID, client.ActivationInput{}); err != nil {
+	if _, err := sb.Client().CreateActivation(acctest.Ctx(), userID, client.ActivationInput{}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{

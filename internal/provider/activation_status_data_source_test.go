@@ -29,7 +29,7 @@ func TestAccActivationStatusDataSource(t *testing.T) {
 
 	// A provisioned Denver user with a number and a name that needs CSV quoting.
 	pj := actUser(t, sb, `Pat "PJ"`, "O'Brien, Jr.", "pj@acme.example")
-	if _, err := c.PutNumber(acctest.Ctx(), pj, client.NumberInput{PhoneNumber: "+17205551230", Extension: "1230"}); err != nil {
+	if _, err := c.PutNumber(acctest.Ctx(), pj, client.NumberInput{PhoneNumber: "+17205551230", Extension: "1230"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	actProvision(t, sb, pj)
@@ -46,17 +46,17 @@ func TestAccActivationStatusDataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	grace := actUser(t, sb, "Grace", "Hopper", "grace@partner.example")
-	if _, err := c.CreateActivation(acctest.Ctx(), grace, client.ActivationInput{}); err != nil {
+	if _, err := c.CreateActivation(acctest.Ctx(), grace, client.ActivationInput{}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	actWaitStatus(t, sb, grace, client.ActivationError)
 	// A Denver user whose Webex account was deleted by disabling IM&P: pending_email_input.
 	alan := actUser(t, sb, "Alan", "Turing", "alan@acme.example")
-	if _, err := c.SetIMP(acctest.Ctx(), alan, true); err != nil {
+	if _, err := c.SetIMP(acctest.Ctx(), alan, true, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	actProvision(t, sb, alan)
-	if _, err := c.SetIMP(acctest.Ctx(), alan, false); err != nil {
+	if _, err := c.SetIMP(acctest.Ctx(), alan, false, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	actWaitStatus(t, sb, alan, client.ActivationPendingEmailInput)

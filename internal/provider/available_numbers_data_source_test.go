@@ -44,7 +44,7 @@ data "ucprov_available_numbers" "paris" {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := c.PutNumber(acctest.Ctx(), u.ID, client.NumberInput{PhoneNumber: "+17205551200"}); err != nil {
+					if _, err := c.PutNumber(acctest.Ctx(), u.ID, client.NumberInput{PhoneNumber: "+17205551200"}, client.WriteOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -146,7 +146,7 @@ func (r *callForwardingResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.put(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -175,12 +175,29 @@ func (r *callForwardingResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+	var state callForwardingModel
+	etag, ok := priorAndETag(ctx, req.State, req.Private, &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.done = func(cur *callForwardingModel) bool { return len(changedAttributes(&plan, cur, true)) == 0 }
+	r.put(ctx, &plan, &g, etag, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
-func (r *callForwardingResource) put(ctx context.Context, plan *callForwardingModel, st stateSetter, diags *diagnostics) {
+// put writes the settings: unconditionally on create (g nil), else with If-Match etag through g.
+func (r *callForwardingResource) put(ctx context.Context, plan *callForwardingModel, g *staleGuard[callForwardingModel], etag string,
+	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	cf, err := r.data.client.PutCallForwarding(ctx, userID, plan.toAPI())
+	var cf *client.CallForwarding
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+		var err error
+		cf, err = r.data.client.PutCallForwarding(ctx, userID, plan.toAPI(), o)
+		return err
+	})
+	if resolved {
+		return
+	}
 	if err != nil {
 		addAPIError(diags, "set call forwarding", err, map[string]string{
 			"always.destination": "always.destination", "busy.destination": "busy.destination",
@@ -188,8 +205,31 @@ func (r *callForwardingResource) put(ctx context.Context, plan *callForwardingMo
 		})
 		return
 	}
+	planned := *plan
 	plan.fromAPI(userID, cf)
+	checkWritten("ucprov_call_forwarding "+userID, &planned, plan, diags)
 	diags.Append(st.Set(ctx, plan)...)
+	diags.Append(saveETag(ctx, priv, cf.ETag)...)
+}
+
+// staleGuard is the 412 handling of the settings' writes; prior is the refreshed state.
+func (r *callForwardingResource) staleGuard(prior *callForwardingModel, st stateSetter, priv privateSetter) staleGuard[callForwardingModel] {
+	userID := prior.UserID.ValueString()
+	return staleGuard[callForwardingModel]{
+		what: "ucprov_call_forwarding " + userID, prior: prior, state: st, private: priv,
+		read: func(ctx context.Context) (*callForwardingModel, string, bool, error) {
+			cf, err := r.data.client.GetCallForwarding(ctx, userID)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := *prior
+			cur.fromAPI(userID, cf)
+			return &cur, cf.ETag, true, nil
+		},
+	}
 }
 
 func (r *callForwardingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -198,7 +238,17 @@ func (r *callForwardingResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.client.DeleteCallForwarding(ctx, state.UserID.ValueString()); err != nil && !client.IsNotFound(err) {
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.deleting = true
+	g.done = func(cur *callForwardingModel) bool {
+		return !cur.Always.Enabled.ValueBool() && !cur.Busy.Enabled.ValueBool() && !cur.NoAnswer.Enabled.ValueBool()
+	}
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+		return r.data.client.DeleteCallForwarding(ctx, state.UserID.ValueString(), o)
+	})
+	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "turn call forwarding off", err, nil)
 	}
 }

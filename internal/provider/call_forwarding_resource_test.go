@@ -91,7 +91,7 @@ func TestAccCallForwarding_basic(t *testing.T) {
 			{
 				// Turned off in the portal: drift, put back by the next apply.
 				PreConfig: func() {
-					if err := sb.Client().DeleteCallForwarding(acctest.Ctx(), userID); err != nil {
+					if err := sb.Client().DeleteCallForwarding(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("turn off out of band: %v", err)
 					}
 				},
@@ -104,7 +104,7 @@ func TestAccCallForwarding_basic(t *testing.T) {
 				// The user disappears (deleted in the portal): the plan creates the user and its
 				// forwarding again.
 				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, ""); err != nil {
+					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("delete out of band: %v", err)
 					}
 				},

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -152,7 +153,7 @@ func (r *e911AddressResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.put(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -181,18 +182,64 @@ func (r *e911AddressResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.put(ctx, &plan, &resp.State, &resp.Diagnostics)
+	var state e911AddressModel
+	etag, ok := priorAndETag(ctx, req.State, req.Private, &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.done = func(cur *e911AddressModel) bool {
+		return cur.Status.ValueString() != e911StatusNeedsReview && len(changedAttributes(&plan, cur, true)) == 0
+	}
+	r.put(ctx, &plan, &g, etag, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
-func (r *e911AddressResource) put(ctx context.Context, plan *e911AddressModel, st stateSetter, diags *diagnostics) {
+// put writes the address: unconditionally on create (g nil), else with If-Match etag through g.
+func (r *e911AddressResource) put(ctx context.Context, plan *e911AddressModel, g *staleGuard[e911AddressModel], etag string,
+	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	e, err := r.data.client.PutE911(ctx, userID, plan.address())
+	var e *client.E911
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+		var err error
+		e, err = r.data.client.PutE911(ctx, userID, plan.address(), o)
+		return err
+	})
+	if resolved {
+		return
+	}
 	if err != nil {
 		addAPIError(diags, "set the E911 address", err, addressAttrs)
 		return
 	}
+	planned := *plan
 	diags.Append(plan.fromAPI(userID, e)...)
+	checkWritten("ucprov_e911_address "+userID, &planned, plan, diags)
 	diags.Append(st.Set(ctx, plan)...)
+	diags.Append(saveETag(ctx, priv, e.ETag)...)
+}
+
+// staleGuard is the 412 handling of the address's writes; prior is the refreshed state. A status
+// that became needs_review (the user's number changed, in this apply too) is not a conflict.
+func (r *e911AddressResource) staleGuard(prior *e911AddressModel, st stateSetter, priv privateSetter) staleGuard[e911AddressModel] {
+	userID := prior.UserID.ValueString()
+	return staleGuard[e911AddressModel]{
+		what: "ucprov_e911_address " + userID, prior: prior, ignore: []string{"status", "normalized"},
+		state: st, private: priv,
+		read: func(ctx context.Context) (*e911AddressModel, string, bool, error) {
+			e, err := r.data.client.GetE911(ctx, userID)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := *prior
+			if d := cur.fromAPI(userID, e); d.HasError() {
+				return nil, "", false, fmt.Errorf("map the E911 address: %v", d)
+			}
+			return &cur, e.ETag, true, nil
+		},
+	}
 }
 
 func (r *e911AddressResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -201,7 +248,14 @@ func (r *e911AddressResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.client.DeleteE911(ctx, state.UserID.ValueString()); err != nil && !client.IsNotFound(err) {
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.deleting = true
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+		return r.data.client.DeleteE911(ctx, state.UserID.ValueString(), o)
+	})
+	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "delete the E911 address", err, nil)
 	}
 }

@@ -99,7 +99,7 @@ func TestAccE911Address_basic(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := sb.Client().DeleteE911(acctest.Ctx(), userID); err != nil {
+					if err := sb.Client().DeleteE911(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("delete out of band: %v", err)
 					}
 				},

@@ -15,7 +15,13 @@ func addAPIError(diags *diag.Diagnostics, op string, err error, attrs map[string
 	summary := "Unable to " + op
 	if apiErr, ok := client.AsAPIError(err); ok {
 		if attr, found := attrs[apiErr.Field]; found {
-			diags.AddAttributeError(attributePath(attr), summary, apiDetail(err))
+			// Name the Terraform attribute (postal_code), never the API field (postalCode).
+			detail := apiDetail(err)
+			if apiErr.Field != "" && apiErr.Field != attr {
+				detail = strings.ReplaceAll(detail, "(field "+apiErr.Field+")", "(attribute "+attr+")")
+				detail = strings.ReplaceAll(detail, apiErr.Field, attr)
+			}
+			diags.AddAttributeError(attributePath(attr), summary, detail)
 			return
 		}
 	}

@@ -100,7 +100,7 @@ func (r *impSettingResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.set(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.set(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -129,7 +129,14 @@ func (r *impSettingResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.set(ctx, &plan, &resp.State, &resp.Diagnostics)
+	var state impSettingModel
+	etag, ok := priorAndETag(ctx, req.State, req.Private, &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.done = func(cur *impSettingModel) bool { return cur.Enabled.Equal(plan.Enabled) }
+	r.set(ctx, &plan, &g, etag, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *impSettingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -138,8 +145,16 @@ func (r *impSettingResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, err := r.data.client.SetIMP(ctx, state.UserID.ValueString(), false)
-	if err != nil && !client.IsNotFound(err) {
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.deleting = true
+	g.done = func(cur *impSettingModel) bool { return !cur.Enabled.ValueBool() } // disabled meanwhile (a deactivation)
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+		_, err := r.data.client.SetIMP(ctx, state.UserID.ValueString(), false, o)
+		return err
+	})
+	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "disable IM&P", err, nil)
 	}
 }
@@ -148,10 +163,20 @@ func (r *impSettingResource) ImportState(ctx context.Context, req resource.Impor
 	importByUserID(ctx, req, resp)
 }
 
-// set writes the setting (an idempotent PUT) and saves the answer.
-func (r *impSettingResource) set(ctx context.Context, plan *impSettingModel, st stateSetter, diags *diagnostics) {
+// set writes the setting (an idempotent PUT; unconditional on create, g nil, else with If-Match
+// etag through g) and saves the answer.
+func (r *impSettingResource) set(ctx context.Context, plan *impSettingModel, g *staleGuard[impSettingModel], etag string,
+	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	imp, err := r.data.client.SetIMP(ctx, userID, plan.Enabled.ValueBool())
+	var imp *client.IMP
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+		var err error
+		imp, err = r.data.client.SetIMP(ctx, userID, plan.Enabled.ValueBool(), o)
+		return err
+	})
+	if resolved {
+		return
+	}
 	if client.HasCode(err, "email_required") {
 		diags.AddAttributeError(path.Root("enabled"), "Email required for Integrated IM&P",
 			fmt.Sprintf("User %s has no email, and Integrated IM&P needs one (rule email_required). Set email on "+
@@ -163,8 +188,31 @@ func (r *impSettingResource) set(ctx context.Context, plan *impSettingModel, st 
 		return
 	}
 	tflog.Info(ctx, "set IM&P", map[string]any{"user_id": userID, "enabled": imp.Enabled})
+	planned := *plan
 	plan.fromAPI(userID, imp)
+	checkWritten("ucprov_imp_setting "+userID, &planned, plan, diags)
 	diags.Append(st.Set(ctx, plan)...)
+	diags.Append(saveETag(ctx, priv, imp.ETag)...)
+}
+
+// staleGuard is the 412 handling of the setting's writes; prior is the refreshed state.
+func (r *impSettingResource) staleGuard(prior *impSettingModel, st stateSetter, priv privateSetter) staleGuard[impSettingModel] {
+	userID := prior.UserID.ValueString()
+	return staleGuard[impSettingModel]{
+		what: "ucprov_imp_setting " + userID, prior: prior, state: st, private: priv,
+		read: func(ctx context.Context) (*impSettingModel, string, bool, error) {
+			imp, err := r.data.client.GetIMP(ctx, userID)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := *prior
+			cur.fromAPI(userID, imp)
+			return &cur, imp.ETag, true, nil
+		},
+	}
 }
 
 func (m *impSettingModel) fromAPI(userID string, imp *client.IMP) {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
 const impName = "ucprov_imp_setting.test"
@@ -64,7 +65,7 @@ func TestAccIMP_basic(t *testing.T) {
 			{
 				// Switched off in the portal: drift, put back by the next apply.
 				PreConfig: func() {
-					if _, err := sb.Client().SetIMP(acctest.Ctx(), userID, false); err != nil {
+					if _, err := sb.Client().SetIMP(acctest.Ctx(), userID, false, client.WriteOptions{}); err != nil {
 						t.Fatalf("disable IM&P out of band: %v", err)
 					}
 				},
@@ -166,7 +167,7 @@ func TestAccIMP_userDeleted(t *testing.T) {
 			{Config: impConfig(sb, userID, true)},
 			{
 				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, ""); err != nil {
+					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("delete the user out of band: %v", err)
 					}
 				},

@@ -199,6 +199,9 @@ func (p *ucprovProvider) Resources(_ context.Context) []func() resource.Resource
 		NewActivationResource,
 		NewDirectorySyncResource,
 		NewCallForwardingResource,
+		NewInvitationsResource,
+		NewGeneratedPasscodeResource,
+		NewGeneratedPasswordResource,
 	}
 }
 

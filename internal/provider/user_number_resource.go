@@ -230,7 +230,7 @@ func (r *userNumberResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -262,34 +262,69 @@ func (r *userNumberResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+	var state userNumberModel
+	etag, ok := priorAndETag(ctx, req.State, req.Private, &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.done = func(cur *userNumberModel) bool {
+		return len(changedAttributes(&plan, cur, true)) == 0 &&
+			(!plan.Activate.ValueBool() || plan.PhoneNumber.IsNull() || cur.NumberState.ValueString() == numberStateActive)
+	}
+	r.apply(ctx, &plan, &g, etag, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
-// apply assigns the number and extension (an idempotent PUT), then activates the number when asked.
-// The state is saved after each step that succeeded, so a failed activation leaves a state that
-// matches the backend and the next plan shows the activation still to do.
-func (r *userNumberResource) apply(ctx context.Context, plan *userNumberModel, st stateSetter, diags *diag.Diagnostics) {
+// apply assigns the number and extension and, when asked, activates the number in the same
+// request (PUT with activate: one write, so there is no state between the two steps to recover
+// from). Unconditional on create (g nil), else with If-Match etag through g.
+func (r *userNumberResource) apply(ctx context.Context, plan *userNumberModel, g *staleGuard[userNumberModel], etag string,
+	st stateSetter, priv privateSetter, diags *diag.Diagnostics) {
 	userID := plan.UserID.ValueString()
-	n, err := r.data.client.PutNumber(ctx, userID, client.NumberInput{
+	in := client.NumberInput{
 		PhoneNumber: plan.PhoneNumber.ValueString(),
 		Extension:   plan.Extension.ValueString(),
+		Activate:    plan.Activate.ValueBool() && plan.PhoneNumber.ValueString() != "",
+	}
+	var n *client.Number
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+		var err error
+		n, err = r.data.client.PutNumber(ctx, userID, in, o)
+		return err
 	})
+	if resolved {
+		return
+	}
 	if err != nil {
 		addAPIError(diags, "assign the number", err, map[string]string{"phoneNumber": "phone_number", "extension": "extension"})
 		return
 	}
+	planned := *plan
 	plan.fromAPI(userID, n)
-	if plan.Activate.ValueBool() && n.PhoneNumber != "" && n.NumberState != numberStateActive {
-		diags.Append(st.Set(ctx, plan)...)
-		tflog.Info(ctx, "activating number", map[string]any{"user_id": userID, "phone_number": n.PhoneNumber})
-		n, err = r.data.client.ActivateNumber(ctx, userID)
-		if err != nil {
-			addAPIError(diags, "activate the number (it is assigned but inactive; the next apply activates it)", err, nil)
-			return
-		}
-		plan.fromAPI(userID, n)
-	}
+	checkWritten("ucprov_user_number "+userID, &planned, plan, diags)
 	diags.Append(st.Set(ctx, plan)...)
+	diags.Append(saveETag(ctx, priv, n.ETag)...)
+}
+
+// staleGuard is the 412 handling of the assignment's writes; prior is the refreshed state. The
+// number's state (activated outside Terraform) is not a conflict.
+func (r *userNumberResource) staleGuard(prior *userNumberModel, st stateSetter, priv privateSetter) staleGuard[userNumberModel] {
+	userID := prior.UserID.ValueString()
+	return staleGuard[userNumberModel]{
+		what: "ucprov_user_number " + userID, prior: prior, ignore: []string{"number_state"}, state: st, private: priv,
+		read: func(ctx context.Context) (*userNumberModel, string, bool, error) {
+			n, err := r.data.client.GetNumber(ctx, userID)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := *prior
+			cur.fromAPI(userID, n)
+			return &cur, n.ETag, true, nil
+		},
+	}
 }
 
 func (r *userNumberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -298,7 +333,14 @@ func (r *userNumberResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.client.DeleteNumber(ctx, state.UserID.ValueString()); err != nil && !client.IsNotFound(err) {
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	g := r.staleGuard(&state, &resp.State, resp.Private)
+	g.deleting = true
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+		return r.data.client.DeleteNumber(ctx, state.UserID.ValueString(), o)
+	})
+	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "unassign the number", err, nil)
 	}
 }

@@ -94,7 +94,7 @@ func TestAccUserNumber_basic(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := sb.Client().DeleteNumber(acctest.Ctx(), userID); err != nil {
+					if err := sb.Client().DeleteNumber(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
 						t.Fatalf("unassign out of band: %v", err)
 					}
 				},
@@ -159,7 +159,7 @@ func TestAccUserNumber_conflicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PutNumber(acctest.Ctx(), other.ID, client.NumberInput{PhoneNumber: "+17205551230", Extension: "1300"}); err != nil {
+	if _, err := c.PutNumber(acctest.Ctx(), other.ID, client.NumberInput{PhoneNumber: "+17205551230", Extension: "1300"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var writes int64

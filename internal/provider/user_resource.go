@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -237,14 +238,41 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
 	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
 		// Roll back, so that the backend and the state agree (no user) and the next plan creates it.
-		if delErr := r.data.client.DeleteUser(ctx, u.ID, ""); delErr != nil && !client.IsNotFound(delErr) {
+		// If-Match: a user changed by someone else in the meantime is not deleted.
+		delErr := r.data.client.DeleteUser(ctx, u.ID, client.WriteOptions{IfMatch: u.ETag})
+		if delErr != nil && !client.IsNotFound(delErr) {
 			err = fmt.Errorf("%w; rolling back the new user %s also failed: %w", err, u.ID, delErr)
 		}
 		addAPIError(&resp.Diagnostics, "create user", err, nil)
 		return
 	}
+	planned := plan
 	plan.fromAPI(u)
+	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
+}
+
+func userWhat(id string) string { return "ucprov_user " + id }
+
+// staleGuard is the 412 handling of the user's writes; prior is the state the plan was made from.
+func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv privateSetter) staleGuard[userModel] {
+	id := prior.ID.ValueString()
+	return staleGuard[userModel]{
+		what: userWhat(id), prior: prior, state: st, private: priv,
+		read: func(ctx context.Context) (*userModel, string, bool, error) {
+			u, err := r.data.client.GetUser(ctx, id)
+			if client.IsNotFound(err) {
+				return nil, "", false, nil
+			}
+			if err != nil {
+				return nil, "", false, err
+			}
+			cur := *prior
+			cur.fromAPI(u)
+			return &cur, u.ETag, true, nil
+		},
+	}
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -284,14 +312,24 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	patch, emailChanged := plan.toPatch(&state)
-	var (
-		u   *client.User
-		err error
-	)
-	if emailChanged && plan.EmailChangeStrategy.ValueString() == emailStrategyCycleIMP {
-		u, err = r.updateCyclingIMP(ctx, state.ID.ValueString(), patch)
-	} else {
-		u, err = r.data.client.UpdateUser(ctx, state.ID.ValueString(), patch, "")
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	guard := r.staleGuard(&state, &resp.State, resp.Private)
+	guard.done = func(cur *userModel) bool {
+		return passcode == nil && password == nil && len(changedAttributes(&plan, cur, true)) == 0
+	}
+	var u *client.User
+	resolved, err := guardedWrite(ctx, guard, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+		var err error
+		if emailChanged && plan.EmailChangeStrategy.ValueString() == emailStrategyCycleIMP {
+			u, err = r.updateCyclingIMP(ctx, state.ID.ValueString(), patch, o)
+		} else {
+			u, err = r.data.client.UpdateUser(ctx, state.ID.ValueString(), patch, o)
+		}
+		return err
+	})
+	if resolved {
+		return
 	}
 	if client.HasCode(err, "imp_enabled") {
 		resp.Diagnostics.AddAttributeError(path.Root("email"), impEnabledSummary, impEnabledDetail+" "+apiDetail(err))
@@ -301,7 +339,10 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addAPIError(&resp.Diagnostics, "update user", err, userAttrs)
 		return
 	}
+	planned := plan
 	plan.fromAPI(u)
+	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
 	if passcodeWritten, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
 		// The profile change is saved; what was not written keeps its prior value, so the next plan
 		// shows exactly that.
@@ -322,8 +363,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.data.client.DeleteUser(ctx, state.ID.ValueString(), "")
-	if err != nil && !client.IsNotFound(err) {
+	etag, d := loadETag(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	resolved, err := guardedWrite(ctx, r.staleGuard(&state, &resp.State, resp.Private), etag, &resp.Diagnostics,
+		func(o client.WriteOptions) error { return r.data.client.DeleteUser(ctx, state.ID.ValueString(), o) })
+	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "delete user", err, nil)
 	}
 }
@@ -335,21 +379,33 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
 // enable IM&P again. When any step after the disable fails, IM&P is enabled again before the error
 // is returned, so the backend ends where it started except for what succeeded.
-func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch client.UserPatch) (*client.User, error) {
+func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch client.UserPatch, opts client.WriteOptions) (*client.User, error) {
 	c := r.data.client
 	imp, err := c.GetIMP(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read IM&P before the email change: %w", err)
 	}
 	if !imp.Enabled {
-		return c.UpdateUser(ctx, id, patch, "")
+		return c.UpdateUser(ctx, id, patch, opts)
+	}
+	if opts.IfMatch != "" {
+		// Disabling IM&P deletes the user's Webex account: make sure the user is still as planned
+		// before, rather than find out with the PATCH.
+		cur, err := c.GetUser(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("read the user before the email change: %w", err)
+		}
+		if !sameETag(cur.ETag, opts.IfMatch) {
+			return nil, &client.APIError{Status: http.StatusPreconditionFailed, Code: "etag_mismatch",
+				Message: "the user changed since the last refresh (checked before disabling IM&P)"}
+		}
 	}
 	tflog.Info(ctx, "disabling IM&P to change the email", map[string]any{"user_id": id})
-	if _, err := c.SetIMP(ctx, id, false); err != nil {
+	if _, err := c.SetIMP(ctx, id, false, client.WriteOptions{IfMatch: imp.ETag}); err != nil {
 		return nil, fmt.Errorf("disable IM&P before the email change: %w", err)
 	}
-	u, err := c.UpdateUser(ctx, id, patch, "")
-	if _, impErr := c.SetIMP(ctx, id, true); impErr != nil {
+	u, err := c.UpdateUser(ctx, id, patch, opts)
+	if _, impErr := c.SetIMP(ctx, id, true, client.WriteOptions{}); impErr != nil {
 		if err != nil {
 			return nil, fmt.Errorf("change email: %w; then enable IM&P again: %w", err, impErr)
 		}

@@ -124,7 +124,7 @@ func TestAccUser_basic(t *testing.T) {
 			{
 				// Deleted out of band: the plan creates it again.
 				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), id, ""); err != nil {
+					if err := sb.Client().DeleteUser(acctest.Ctx(), id, client.WriteOptions{}); err != nil {
 						t.Fatalf("delete out of band: %v", err)
 					}
 				},
@@ -159,7 +159,7 @@ func TestAccUser_drift(t *testing.T) {
 			{
 				PreConfig: func() {
 					dept := "Marketing"
-					if _, err := sb.Client().UpdateUser(acctest.Ctx(), id, client.UserPatch{Department: &dept}, ""); err != nil {
+					if _, err := sb.Client().UpdateUser(acctest.Ctx(), id, client.UserPatch{Department: &dept}, client.WriteOptions{}); err != nil {
 						t.Fatalf("change out of band: %v", err)
 					}
 				},

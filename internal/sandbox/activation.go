@@ -86,6 +86,9 @@ type activation struct {
 	JobID     string
 	UpdatedAt string
 	Email     string
+
+	InvitationsSent int
+	LastInvitedAt   string
 }
 
 // activationView is the Activation object of the contract.
@@ -97,11 +100,30 @@ type activationView struct {
 	ErrorText string `json:"errorText"`
 	UpdatedAt string `json:"updatedAt"`
 	JobID     string `json:"jobId"`
+	Etag      string `json:"etag"`
+	// InvitationsSent counts the activation emails sent; LastInvitedAt is the last one ("" = none).
+	InvitationsSent int    `json:"invitationsSent"`
+	LastInvitedAt   string `json:"lastInvitedAt"`
 }
 
+func (v activationView) etagValue() string { return v.Etag }
+
+// view is the Activation object; its etag is a digest of everything else it shows (the row has
+// no version), so every status step changes it.
 func (a *activation) view() activationView {
-	return activationView{Status: a.Status, Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
-		ErrorText: a.ErrorText, UpdatedAt: a.UpdatedAt, JobID: a.JobID}
+	v := activationView{Status: a.Status, Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
+		ErrorText: a.ErrorText, UpdatedAt: a.UpdatedAt, JobID: a.JobID,
+		InvitationsSent: a.InvitationsSent, LastInvitedAt: a.LastInvitedAt}
+	v.Etag = etagOfContent(v)
+	return v
+}
+
+// etag is the activation's current etag, "" when there is none (checkIfMatch: does not exist).
+func (a *activation) etag() string {
+	if a == nil {
+		return ""
+	}
+	return a.view().Etag
 }
 
 // activationInput is the body of POST /v1/users/{usr}/activation.
@@ -127,8 +149,10 @@ func (s *Server) activationRoutes() []route {
 func loadActivation(ctx context.Context, q querier, userID string) (*activation, error) {
 	var a activation
 	err := q.QueryRowContext(ctx, `SELECT a.user_id, a.status, a.package, a.error_code, a.error_text, a.job_id,
-		a.updated_at, u.email FROM activations a JOIN users u ON u.id = a.user_id WHERE a.user_id = ?`, userID).
-		Scan(&a.UserID, &a.Status, &a.Package, &a.ErrorCode, &a.ErrorText, &a.JobID, &a.UpdatedAt, &a.Email)
+		a.updated_at, u.email, a.invitations_sent, a.last_invited_at FROM activations a JOIN users u ON u.id = a.user_id
+		WHERE a.user_id = ?`, userID).
+		Scan(&a.UserID, &a.Status, &a.Package, &a.ErrorCode, &a.ErrorText, &a.JobID, &a.UpdatedAt, &a.Email,
+			&a.InvitationsSent, &a.LastInvitedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -205,6 +229,9 @@ func (s *Server) createActivation(w http.ResponseWriter, r *http.Request) {
 		if cur != nil && cur.Status != activationError {
 			return errConflict("already_activated", "", "the user already has a webex activation (status "+cur.Status+")")
 		}
+		if err := checkIfMatch(r, cur.etag()); err != nil { // the activation in error it replaces
+			return err
+		}
 		if u.Email == "" {
 			return errInvalid("email_required", "", "a webex activation needs an email on the user")
 		}
@@ -212,13 +239,21 @@ func (s *Server) createActivation(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		now := s.timestamp()
+		sent, invitedAt := 0, ""
+		if in.SendActivationEmail { // the activation email is the first invitation
+			sent, invitedAt = 1, now
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO activations (user_id, status, package, send_activation_email,
-			email_subject, email_body, job_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			email_subject, email_body, job_id, created_at, updated_at, invitations_sent, last_invited_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, package = excluded.package,
 			send_activation_email = excluded.send_activation_email, email_subject = excluded.email_subject,
 			email_body = excluded.email_body, error_code = '', error_text = '', job_id = excluded.job_id,
-			updated_at = excluded.updated_at`,
-			u.ID, activationQueued, in.Package, in.SendActivationEmail, in.EmailSubject, in.EmailBody, j.ID, now, now)
+			updated_at = excluded.updated_at, invitations_sent = activations.invitations_sent + excluded.invitations_sent,
+			last_invited_at = CASE WHEN excluded.last_invited_at <> '' THEN excluded.last_invited_at
+				ELSE activations.last_invited_at END`,
+			u.ID, activationQueued, in.Package, in.SendActivationEmail, in.EmailSubject, in.EmailBody, j.ID, now, now,
+			sent, invitedAt)
 		if err != nil {
 			return fmt.Errorf("write activation: %w", err)
 		}
@@ -260,6 +295,9 @@ func (s *Server) patchActivation(w http.ResponseWriter, r *http.Request) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		u, a, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
 		if err != nil {
+			return err
+		}
+		if err := checkIfMatch(r, a.etag()); err != nil {
 			return err
 		}
 		if in.Package == nil {
@@ -308,6 +346,9 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		if err := checkIfMatch(r, a.etag()); err != nil {
+			return err
+		}
 		if a.Status != activationError {
 			return errConflict("not_in_error", "", "only an activation in error can be retried (status "+a.Status+")")
 		}
@@ -329,9 +370,9 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, queued(j))
 }
 
-// deleteActivation deactivates the user (the portal's "Reset User"): the activation and the
-// call history go, IM&P is disabled, the name becomes "Available User" (calling line id names
-// follow it again) and the email is cleared.
+// deleteActivation deactivates Webex only: the activation goes (its job, if still running,
+// fails as cancelled); the user's name, email, IM&P, call forwarding and call history stay. The
+// portal's "Reset User" is POST /v1/users/{usr}/reset (lifecycle.go).
 func (s *Server) deleteActivation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -339,24 +380,10 @@ func (s *Server) deleteActivation(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if err := s.endActivationJob(ctx, tx, a, "cancelled", "the activation was removed"); err != nil {
+		if err := checkIfMatch(r, a.etag()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM activations WHERE user_id = ?`, u.ID); err != nil {
-			return fmt.Errorf("delete activation: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM call_history WHERE user_id = ?`, u.ID); err != nil {
-			return fmt.Errorf("clear call history: %w", err)
-		}
-		if _, err := s.setIMP(ctx, tx, u, false); err != nil {
-			return err
-		}
-		_, err = s.writeUser(ctx, tx, u, func(u *user) {
-			u.FirstName, u.LastName = resetFirstName, resetLastName
-			u.CLIFirstName, u.CLILastName = "", ""
-			u.Email = ""
-		})
-		return err
+		return s.removeWebex(ctx, tx, u)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -448,14 +475,15 @@ func activationTick(ctx context.Context, s *Server) error {
 		type step struct {
 			a        activation
 			external bool
+			accepted string
 		}
 		steps, err := queryAll(ctx, tx, `SELECT a.user_id, a.status, a.job_id, u.email,
-			EXISTS (SELECT 1 FROM external_webex_accounts x WHERE x.email_norm = u.email_norm)
+			EXISTS (SELECT 1 FROM external_webex_accounts x WHERE x.email_norm = u.email_norm), a.accepted_email
 			FROM activations a JOIN jobs j ON j.id = a.job_id JOIN users u ON u.id = a.user_id
 			WHERE j.status IN ('queued', 'running') ORDER BY a.user_id LIMIT 1000`, nil,
 			func(sc scanner) (step, error) {
 				var st step
-				return st, sc.Scan(&st.a.UserID, &st.a.Status, &st.a.JobID, &st.a.Email, &st.external)
+				return st, sc.Scan(&st.a.UserID, &st.a.Status, &st.a.JobID, &st.a.Email, &st.external, &st.accepted)
 			})
 		if err != nil {
 			return fmt.Errorf("activation jobs: %w", err)
@@ -476,6 +504,8 @@ func activationTick(ctx context.Context, s *Server) error {
 				next = activationPendingEmailInput
 			case st.external:
 				next, jobStatus, code, text = activationError, jobFailed, "email_conflict", emailConflictText
+			case a.Status == activationPendingEmailValidation && s.awaitsAcceptance(a.Email, st.accepted):
+				// the demo seed's pending. users wait for POST /_sandbox/users/{usr}/accept-invitation
 			case a.Status == activationPendingEmailValidation:
 				next = activationProvisioning
 			default: // queued, pending_email_input

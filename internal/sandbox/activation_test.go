@@ -19,9 +19,15 @@ func TestActivationLifecycle(t *testing.T) {
 	r := e.must(http.StatusAccepted, e.request("POST", path, acmeToken, map[string]any{
 		"package": "webex_suite", "sendActivationEmail": true, "emailSubject": "Welcome", "emailBody": "Hi"}))
 	jobID := r.str(t, "jobId")
-	a := e.must(200, e.request("GET", path, acmeToken, nil)).obj(t)
+	got := e.must(200, e.request("GET", path, acmeToken, nil))
+	a := got.obj(t)
+	if tag, _ := a["etag"].(string); tag == "" || got.header.Get("ETag") != tag {
+		t.Errorf("activation etag %q, header %q", a["etag"], got.header.Get("ETag"))
+	}
+	delete(a, "etag")
 	want := map[string]any{"status": "queued", "email": "ada@example.com", "package": "webex_suite", "errorCode": "",
-		"errorText": "", "updatedAt": "2026-01-02T03:04:05Z", "jobId": jobID}
+		"errorText": "", "updatedAt": "2026-01-02T03:04:05Z", "jobId": jobID,
+		"invitationsSent": float64(1), "lastInvitedAt": "2026-01-02T03:04:05Z"}
 	if len(a) != len(want) {
 		t.Errorf("activation keys: %v", a)
 	}
@@ -204,19 +210,20 @@ func TestDeactivation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// DELETE removes Webex only: the name, email, IM&P and call history stay.
 	e.must(204, e.request("DELETE", path, acmeToken, nil))
 	got := e.must(200, e.request("GET", "/v1/users/"+u, acmeToken, nil)).obj(t)
-	for k, v := range map[string]any{"firstName": "Available", "lastName": "User", "callingLineIdFirstName": "Available",
-		"callingLineIdLastName": "User", "email": "", "etag": `"2"`} {
+	for k, v := range map[string]any{"firstName": "Grace", "lastName": "Hopper", "callingLineIdFirstName": "Amazing",
+		"email": "grace@example.com", "etag": `"1"`} {
 		if got[k] != v {
 			t.Errorf("user %s = %v, want %v", k, got[k], v)
 		}
 	}
-	if imp := e.must(200, e.request("GET", "/v1/users/"+u+"/services/integrated-imp", acmeToken, nil)).obj(t); imp["enabled"] != false {
+	if imp := e.must(200, e.request("GET", "/v1/users/"+u+"/services/integrated-imp", acmeToken, nil)).obj(t); imp["enabled"] != true {
 		t.Errorf("imp %v", imp)
 	}
 	var n int
-	if err := e.s.db.QueryRow(`SELECT count(*) FROM call_history WHERE user_id = ?`, u).Scan(&n); err != nil || n != 0 {
+	if err := e.s.db.QueryRow(`SELECT count(*) FROM call_history WHERE user_id = ?`, u).Scan(&n); err != nil || n != 2 {
 		t.Errorf("call history rows %d (%v)", n, err)
 	}
 	job := e.job(jobID)
@@ -225,11 +232,8 @@ func TestDeactivation(t *testing.T) {
 	}
 	e.wantError(e.request("GET", path, acmeToken, nil), 404, "not_found", "")
 	e.wantError(e.request("DELETE", path, acmeToken, nil), 404, "not_found", "")
-	e.tick(2) // the worker does not trip over the cancelled job
-	// The freed email can be used by someone else; the user can be activated again.
-	e.userWithEmail("grace@example.com")
-	e.must(200, e.request("PATCH", "/v1/users/"+u, acmeToken, map[string]any{"email": "grace2@example.com"}))
-	e.activate(u)
+	e.tick(2)     // the worker does not trip over the cancelled job
+	e.activate(u) // the user can be activated again
 }
 
 // TestUserDeleteRemovesServices checks that deleting a user removes every phase-2 row of it
@@ -292,4 +296,58 @@ func TestActivationIdempotency(t *testing.T) {
 	if err := e.s.db.QueryRow(`SELECT count(*) FROM jobs WHERE user_id = ?`, u).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d jobs (%v)", n, err)
 	}
+}
+
+// The activation's etag changes with every change of the object (the worker's status steps
+// included), and PATCH, DELETE and retry honour If-Match: a stale one is a 412 that changes nothing.
+func TestActivationIfMatch(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser(acmeToken, map[string]any{"email": "ifmatch@example.com"})["id"].(string)
+	path := "/v1/users/" + id + "/activation"
+	e.must(http.StatusAccepted, e.request("POST", path, acmeToken, map[string]any{}))
+	etag := func() string { return e.must(200, e.request("GET", path, acmeToken, nil)).str(t, "etag") }
+	queued := etag()
+	if again := etag(); again != queued {
+		t.Fatalf("etag changed without a change: %s, %s", queued, again)
+	}
+	e.tick(1)
+	stepped := etag()
+	if stepped == queued {
+		t.Fatalf("etag did not change with the status step: %s", stepped)
+	}
+	e.wantError(e.request("PATCH", path, acmeToken, map[string]any{"package": "webex_suite"}, "If-Match", queued),
+		412, "etag_mismatch", "")
+	if pkg := e.must(200, e.request("GET", path, acmeToken, nil)).str(t, "package"); pkg != "webex_calling" {
+		t.Errorf("a refused PATCH changed the package to %s", pkg)
+	}
+	r := e.must(200, e.request("PATCH", path, acmeToken, map[string]any{"package": "webex_suite"}, "If-Match", stepped))
+	if r.str(t, "etag") == stepped || r.header.Get("ETag") != r.str(t, "etag") {
+		t.Errorf("PATCH answered etag %s (header %s), the one before was %s", r.str(t, "etag"), r.header.Get("ETag"), stepped)
+	}
+	e.wantError(e.request("POST", path+"/retry", acmeToken, nil, "If-Match", stepped), 412, "etag_mismatch", "")
+	e.wantError(e.request("DELETE", path, acmeToken, nil, "If-Match", stepped), 412, "etag_mismatch", "")
+	e.must(200, e.request("GET", path, acmeToken, nil))
+	e.must(204, e.request("DELETE", path, acmeToken, nil, "If-Match", r.str(t, "etag")))
+}
+
+// PUT /number with activate assigns and activates in one request.
+func TestPutNumberActivate(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUser(acmeToken, nil)["id"].(string)
+	path := "/v1/users/" + id + "/number"
+	r := e.must(200, e.request("PUT", path, acmeToken, map[string]any{"phoneNumber": "+17205551200", "activate": true}))
+	if st := r.str(t, "numberState"); st != "active" {
+		t.Errorf("numberState = %s, want active", st)
+	}
+	r = e.must(200, e.request("PUT", path, acmeToken, map[string]any{"phoneNumber": "+17205551201"}))
+	if st := r.str(t, "numberState"); st != "inactive" {
+		t.Errorf("without activate: numberState = %s, want inactive", st)
+	}
+	tag := r.str(t, "etag")
+	r = e.must(200, e.request("PUT", path, acmeToken, map[string]any{"phoneNumber": "+17205551201", "activate": true}, "If-Match", tag))
+	if st := r.str(t, "numberState"); st != "active" || r.str(t, "etag") == tag {
+		t.Errorf("activate on the same number: numberState %s, etag %s (was %s)", st, r.str(t, "etag"), tag)
+	}
+	e.wantError(e.request("POST", path+"/activate", acmeToken, nil, "If-Match", tag), 412, "etag_mismatch", "")
+	e.must(200, e.request("PUT", path, acmeToken, map[string]any{"extension": "1288", "activate": true}))
 }

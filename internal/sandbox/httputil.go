@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,6 +120,18 @@ func nonEmpty(s, def string) string {
 
 // etagOf renders a row version as the quoted ETag of the contract, e.g. `"3"`.
 func etagOf(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// etagOfContent is the strong ETag of an object without a row version: a digest of its JSON
+// representation, so that any change of what a GET shows (a status step of the worker included)
+// changes it, and nothing else does.
+func etagOfContent(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
 
 // checkIfMatch enforces If-Match against the current etag (`""` when the object does not exist).
 // No header or `*` is unconditional; otherwise one of the listed tags must equal current

@@ -49,6 +49,10 @@ type job struct {
 	ErrorMessage string
 	CreatedAt    string
 	UpdatedAt    string
+
+	// An invitations job's scope ("" = the enterprise) and counts.
+	GroupID               string
+	Sent, Skipped, Failed int
 }
 
 // active reports whether the job has not finished yet.
@@ -68,12 +72,26 @@ type jobView struct {
 	Error     *jobErrorView `json:"error"`
 	CreatedAt string        `json:"createdAt"`
 	UpdatedAt string        `json:"updatedAt"`
+	// Result is what an invitations job did (null for other kinds).
+	Result *jobResultView `json:"result"`
+}
+
+// jobResultView counts the users an invitations job emailed (sent), left alone (skipped: not
+// waiting for an invitation) and could not email (failed: no email).
+type jobResultView struct {
+	GroupID string `json:"groupId"`
+	Sent    int    `json:"sent"`
+	Skipped int    `json:"skipped"`
+	Failed  int    `json:"failed"`
 }
 
 func (j *job) view() jobView {
 	v := jobView{ID: j.ID, Kind: j.Kind, Status: j.Status, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
 	if j.Status == jobFailed {
 		v.Error = &jobErrorView{Code: j.ErrorCode, Message: j.ErrorMessage}
+	}
+	if j.Kind == jobKindInvitations {
+		v.Result = &jobResultView{GroupID: j.GroupID, Sent: j.Sent, Skipped: j.Skipped, Failed: j.Failed}
 	}
 	return v
 }
@@ -144,6 +162,10 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 	}
 	if j == nil || !principalFrom(ctx).canSee(j.EnterpriseID) {
 		s.fail(w, r, errNotFound("job not found"))
+		return
+	}
+	if err := loadJobResult(ctx, s.q(ctx), j); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, j.view())

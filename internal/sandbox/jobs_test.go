@@ -63,7 +63,7 @@ func TestJobs(t *testing.T) {
 	id := e.activate(u)
 
 	j := e.job(id)
-	want := map[string]any{"id": id, "kind": "activation", "status": "queued", "error": nil,
+	want := map[string]any{"id": id, "kind": "activation", "status": "queued", "error": nil, "result": nil,
 		"createdAt": "2026-01-02T03:04:05Z", "updatedAt": "2026-01-02T03:04:05Z"}
 	if len(j) != len(want) {
 		t.Errorf("job has keys %v", j)

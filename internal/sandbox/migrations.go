@@ -27,6 +27,7 @@ var migrations = []migration{
 	{version: 8, name: "directory_sync", sql: dirSyncSchema},
 	{version: 9, name: "secrets", sql: secretsSchema},
 	{version: 10, name: "call_forwarding", sql: callForwardingSchema},
+	{version: 11, name: "lifecycle", sql: lifecycleSchema},
 }
 
 // coreSchema: tenancy (enterprises, groups), tokens and idempotency keys.

@@ -69,10 +69,12 @@ func (a *assignment) view() numberView {
 	return numberView{PhoneNumber: a.PhoneNumber, Extension: a.Extension, NumberState: a.State, Etag: etagOf(a.Version)}
 }
 
-// numberInput is the body of PUT /v1/users/{usr}/number.
+// numberInput is the body of PUT /v1/users/{usr}/number. Activate activates the phone number in
+// the same write (assign + POST .../number/activate in one request); ignored without a number.
 type numberInput struct {
 	PhoneNumber string `json:"phoneNumber"`
 	Extension   string `json:"extension"`
+	Activate    bool   `json:"activate"`
 }
 
 // inventoryItem is a row of GET /v1/enterprises/{ent}/numbers.
@@ -218,6 +220,9 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 		default:
 			next.State = numberStateInactive
 		}
+		if in.Activate && in.PhoneNumber != "" {
+			next.State = numberStateActive
+		}
 		now := s.timestamp()
 		if cur == nil {
 			next.Version = 1
@@ -226,7 +231,7 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 				next.UserID, next.EnterpriseID, nullIfEmpty(next.PhoneNumber), nullIfEmpty(next.Extension),
 				next.State, next.Version, now, now)
 		} else {
-			if cur.PhoneNumber == next.PhoneNumber && cur.Extension == next.Extension {
+			if cur.PhoneNumber == next.PhoneNumber && cur.Extension == next.Extension && cur.State == next.State {
 				out = cur // nothing changes: same etag
 				return nil
 			}
@@ -299,6 +304,9 @@ func (s *Server) activateNumber(w http.ResponseWriter, r *http.Request) {
 		}
 		if cur == nil || cur.PhoneNumber == "" {
 			return errConflict("no_phone_number", "", "the user has no phone number to activate")
+		}
+		if err := checkIfMatch(r, etagOf(cur.Version)); err != nil {
+			return err
 		}
 		out = cur
 		if cur.State == numberStateActive {

@@ -132,6 +132,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.dirSyncRoutes()...)
 	rs = append(rs, s.secretRoutes()...)
 	rs = append(rs, s.callForwardingRoutes()...)
+	rs = append(rs, s.lifecycleRoutes()...)
 	return rs
 }
 

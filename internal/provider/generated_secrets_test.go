@@ -1,0 +1,199 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
+)
+
+func generatedPasscodeConfig(sb *acctest.Sandbox, ent, rotated string) string {
+	return sb.ProviderConfig() + fmt.Sprintf(`
+locals {
+  number    = "+17205551240"
+  extension = "1240"
+}
+
+resource "ucprov_generated_passcode" "test" {
+  enterprise_id = %q
+  avoid         = [local.number, local.extension]
+  keepers = {
+    rotated = %q
+  }
+}
+
+resource "ucprov_user" "test" {
+  group_id           = %q
+  first_name         = "Ada"
+  last_name          = "Lovelace"
+  voicemail_passcode = ucprov_generated_passcode.test.result
+}
+
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = local.number
+  extension    = local.extension
+}
+`, ent, rotated, acctest.GroupDenver)
+}
+
+// generatedValue reads an attribute of a resource in state and checks it with ok.
+func generatedValue(name string, into *string, ok func(string) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, found := s.RootModule().Resources[name]
+		if !found {
+			return fmt.Errorf("%s not in state", name)
+		}
+		v := rs.Primary.Attributes["result"]
+		if err := ok(v); err != nil {
+			return err
+		}
+		*into = v
+		return nil
+	}
+}
+
+// TestAccGeneratedPasscode: the passcode satisfies the enterprise's policy and avoids the user's
+// number and extension, so the user that uses it applies (the sandbox checks the rules again);
+// an unchanged config plans nothing; a keepers change draws a new one and updates the user; an
+// enterprise the token cannot see fails at plan time.
+func TestAccGeneratedPasscode(t *testing.T) {
+	sb := acctest.Start(t)
+	const name = "ucprov_generated_passcode.test"
+	var first, second string
+	valid := func(p string) error {
+		if !regexp.MustCompile(`^[0-9]{8}$`).MatchString(p) {
+			return fmt.Errorf("passcode %q is not 8 digits", p)
+		}
+		if !rules.PasscodeAvoids(p, rules.DefaultPasscodePolicy(), []string{"+17205551240", "1240"}) {
+			return fmt.Errorf("passcode %q breaks the rules or matches the user's number", p)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      generatedPasscodeConfig(sb, "ent_nope", "1"),
+				PlanOnly:    true,
+				ExpectError: errRe("Unknown enterprise", `enterprise_id = "ent_nope" is not an enterprise this provider's token can see`),
+			},
+			{
+				Config: generatedPasscodeConfig(sb, acctest.Enterprise, "1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(name, tfjsonpath.New("result")),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("enterprise_id"), knownvalue.StringExact(acctest.Enterprise)),
+				},
+				Check: generatedValue(name, &first, valid),
+			},
+			{
+				Config: generatedPasscodeConfig(sb, acctest.Enterprise, "1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: generatedPasscodeConfig(sb, acctest.Enterprise, "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(name, plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					generatedValue(name, &second, valid),
+					func(*terraform.State) error {
+						if first == second {
+							return fmt.Errorf("keepers changed but the passcode stayed %q", first)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccGeneratedPassword: the password passes the password rules and contains none of the
+// user's names, so the user that uses it applies (the sandbox refuses weak passwords and names);
+// length is honoured; a keepers change draws a new one.
+func TestAccGeneratedPassword(t *testing.T) {
+	sb := acctest.Start(t)
+	const name = "ucprov_generated_password.test"
+	config := func(rotated string) string {
+		return sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_generated_password" "test" {
+  avoid  = ["Grace", "Hopper", "grace.hopper"]
+  length = 20
+  keepers = {
+    rotated = %q
+  }
+}
+
+resource "ucprov_user" "test" {
+  group_id        = %q
+  first_name      = "Grace"
+  last_name       = "Hopper"
+  email           = "grace.hopper@acme.example"
+  portal_password = ucprov_generated_password.test.result
+}
+`, rotated, acctest.GroupDenver)
+	}
+	var first, second string
+	valid := func(pw string) error {
+		if len(pw) != 20 {
+			return fmt.Errorf("password of %d characters, want 20", len(pw))
+		}
+		if vs := rules.CheckPassword(pw, rules.DefaultPasscodePolicy(), rules.PasswordFacts{
+			FirstName: "Grace", LastName: "Hopper", Email: "grace.hopper@acme.example"}); vs != nil {
+			return fmt.Errorf("password breaks %v", vs)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      sb.ProviderConfig() + "resource \"ucprov_generated_password\" \"short\" {\n  length = 4\n}\n",
+				PlanOnly:    true,
+				ExpectError: errRe("length", "between 8 and 128"),
+			},
+			{
+				Config: config("1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(name, tfjsonpath.New("result")),
+					statecheck.ExpectKnownValue(name, tfjsonpath.New("length"), knownvalue.Int64Exact(20)),
+				},
+				Check: generatedValue(name, &first, valid),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(name, plancheck.ResourceActionReplace)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					generatedValue(name, &second, valid),
+					func(*terraform.State) error {
+						if first == second {
+							return fmt.Errorf("keepers changed but the password stayed the same")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

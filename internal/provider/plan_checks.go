@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+)
+
+// defaultEnterprise fills *ent from the provider's default enterprise when the configuration
+// leaves it null; it reports false (with an error on enterprise_id) when there is none.
+func defaultEnterprise(data *providerData, config types.String, ent *types.String, diags *diag.Diagnostics) bool {
+	if !config.IsNull() {
+		return true
+	}
+	if data.enterpriseID == "" {
+		diags.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
+			"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
+				"(or the "+EnvEnterpriseID+" environment variable).")
+		return false
+	}
+	*ent = types.StringValue(data.enterpriseID)
+	return true
+}
+
+// checkEnterpriseVisible is the plan-time check that the token can see enterprise ent: an id it
+// cannot see (mistyped, or another tenant's) is an error on attr naming the id. Other API errors
+// are left to the apply (a warning says the check could not run).
+func checkEnterpriseVisible(ctx context.Context, c *client.Client, ent string, attr path.Path, diags *diag.Diagnostics) bool {
+	_, err := c.GetEnterprise(ctx, ent)
+	switch {
+	case err == nil:
+		return true
+	case client.IsNotFound(err):
+		diags.AddAttributeError(attr, "Unknown enterprise",
+			fmt.Sprintf("%s = %q is not an enterprise this provider's token can see. Check the id (GET "+
+				"/v1/enterprises lists the ones it can) or use a token of that enterprise or of its service provider.",
+				attr, ent))
+		return false
+	default:
+		diags.AddAttributeWarning(attr, "Enterprise not checked",
+			fmt.Sprintf("Could not check %s = %q at plan time: %s", attr, ent, apiDetail(err)))
+		return true
+	}
+}
+
+// checkGroupOfEnterprise is the plan-time check that group grp is a group of enterprise ent: an
+// unknown group, or one of another enterprise, is an error on attr naming both ids.
+func checkGroupOfEnterprise(ctx context.Context, c *client.Client, ent, grp string, attr path.Path, diags *diag.Diagnostics) bool {
+	g, err := c.GetGroup(ctx, grp)
+	switch {
+	case client.IsNotFound(err) || (err == nil && g.EnterpriseID != ent):
+		diags.AddAttributeError(attr, "Unknown group",
+			fmt.Sprintf("%s = %q is not a group of enterprise %s. Check the id; the data source "+
+				"ucprov_available_numbers and GET /v1/enterprises/%s/groups list the groups.", attr, grp, ent, ent))
+		return false
+	case err != nil:
+		diags.AddAttributeWarning(attr, "Group not checked",
+			fmt.Sprintf("Could not check %s = %q at plan time: %s", attr, grp, apiDetail(err)))
+	}
+	return true
+}
