@@ -259,7 +259,7 @@ func statusCheckCSV(sb *acctest.Sandbox, name string, f client.ActivationFilter)
 func TestAccActivationStatusDataSource_csvInjection(t *testing.T) {
 	sb := acctest.Start(t)
 	evil := actUser(t, sb, `=HYPERLINK("http://evil.example","x")`, "@Sum", "evil@acme.example")
-	if _, err := sb.Client().PutNumber(acctest.Ctx(), evil, client.NumberInput{PhoneNumber: "+17205551231", Extension: "1231"}); err != nil {
+	if _, err := sb.Client().PutNumber(acctest.Ctx(), evil, client.NumberInput{PhoneNumber: "+17205551231", Extension: "1231"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	actProvision(t, sb, evil)
