@@ -112,6 +112,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "First name.",
@@ -122,7 +123,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Group (location, `grp_…`) the user belongs to. Changing it replaces the user.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idValidator("grp_", "a group"), stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "User id (`usr_…`).",
