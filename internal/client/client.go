@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -183,10 +184,10 @@ func normalizeEndpoint(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("invalid endpoint %q: %w", raw, err)
+		return "", fmt.Errorf("endpoint must be a URL such as https://uc.example.com, got %q: %w", raw, err)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("invalid endpoint %q: want an absolute URL such as https://uc.example.com", raw)
+		return "", fmt.Errorf("endpoint must be a URL such as https://uc.example.com (scheme and host), got %q", raw)
 	}
 	if u.User != nil {
 		return "", errors.New("invalid endpoint: it must not contain credentials; use the token")
@@ -227,9 +228,47 @@ type callInfo struct {
 	retrySafe    bool
 	attempts     int
 	attemptStart time.Time
+
+	// Writes only (finishInFlight): whether an attempt is on the wire, whether the caller's
+	// context has ended, and the cancel of the requests' context.
+	mu         sync.Mutex
+	inFlight   bool
+	parentDone bool
+	cancel     context.CancelFunc
 }
 
 type callInfoKey struct{}
+
+// finishInFlight returns the context a write's requests run in: it carries parent's values and ends
+// when parent ends, except while an attempt is on the wire; then it ends when the attempt's answer
+// has been read (stop, deferred by the caller). setInFlight marks the attempts.
+func (ci *callInfo) finishInFlight(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	ci.mu.Lock()
+	ci.cancel = cancel
+	ci.mu.Unlock()
+	stopWatch := context.AfterFunc(parent, func() {
+		ci.mu.Lock()
+		defer ci.mu.Unlock()
+		ci.parentDone = true
+		if !ci.inFlight {
+			cancel()
+		}
+	})
+	return ctx, func() { stopWatch(); cancel() }
+}
+
+// setInFlight records whether an attempt is on the wire and reports whether the caller's context
+// has ended meanwhile (only for a write guarded by finishInFlight).
+func (ci *callInfo) setInFlight(on bool) (parentDone bool) {
+	ci.mu.Lock()
+	defer ci.mu.Unlock()
+	if ci.cancel == nil {
+		return false
+	}
+	ci.inFlight = on
+	return ci.parentDone
+}
 
 func callInfoFrom(ctx context.Context) *callInfo {
 	ci, _ := ctx.Value(callInfoKey{}).(*callInfo)
@@ -254,6 +293,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int)
 	if ci := callInfoFrom(req.Context()); ci != nil {
 		ci.attempts++
 		ci.attemptStart = time.Now()
+		ci.setInFlight(true)
 	}
 }
 
@@ -268,6 +308,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	ci := callInfoFrom(ctx)
 	if ci == nil {
 		ci = &callInfo{retrySafe: true}
+	}
+	if ci.setInFlight(false) {
+		// The caller's context ended while this write's attempt was on the wire: keep its answer
+		// (or its error), retry nothing.
+		return false, nil
 	}
 	if resp != nil {
 		switch {
@@ -376,7 +421,16 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	// Defence in depth: whatever might reach a log line, the token never shows.
 	ctx = tflog.MaskLogStrings(ctx, c.token)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "token", "passcode", "password")
-	reqCtx := context.WithValue(ctx, callInfoKey{}, ci)
+	base := ctx
+	if method != http.MethodGet {
+		// A write whose attempt is on the wire when ctx ends (Ctrl-C) is let finish, so that its
+		// answer is not lost: the caller then knows what the backend did (a created object gets into
+		// the state). Waits between attempts and further attempts still end at once.
+		var stop func()
+		base, stop = ci.finishInFlight(ctx)
+		defer stop()
+	}
+	reqCtx := context.WithValue(base, callInfoKey{}, ci)
 
 	req, err := retryablehttp.NewRequestWithContext(reqCtx, method, rawURL, rawBody)
 	if err != nil {

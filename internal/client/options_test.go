@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Every write method sends WriteOptions.IfMatch as If-Match, and nothing without it.
@@ -67,6 +70,59 @@ func TestWriteMethodsSendIfMatch(t *testing.T) {
 					t.Errorf("IfMatch %q: sent If-Match %q, want %q", tt.opt, got, tt.want)
 				}
 				mu.Unlock()
+			}
+		})
+	}
+}
+
+// A write whose attempt is on the wire when the context ends (Ctrl-C) is let finish: its answer
+// is not lost (a created object reaches the state), and nothing is retried after it.
+func TestWriteFinishesInFlightAttempt(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		close(arrived)
+		<-release
+		writeJSON(w, http.StatusCreated, map[string]any{"id": "usr_1", "firstName": "A", "lastName": "B"})
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+		time.Sleep(50 * time.Millisecond)
+		close(release)
+	}()
+	u, err := c.CreateUser(ctx, "ent_acme", UserInput{GroupID: "grp_1", FirstName: "A", LastName: "B"})
+	if err != nil || u.ID != "usr_1" || calls.Load() != 1 {
+		t.Fatalf("CreateUser = %+v, %v after %d calls; want the created user", u, err, calls.Load())
+	}
+}
+
+// A write waiting out a 429's Retry-After returns at once when the context ends; so does a read.
+func TestBackoffEndsWithContext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": "rate_limited"})
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv, func(cfg *Config) { cfg.RetryWaitMax = 2 * time.Minute; cfg.MaxRetries = 5 })
+	for name, call := range map[string]func(context.Context) error{
+		"write": func(ctx context.Context) error {
+			_, err := c.UpdateUser(ctx, "usr_1", UserPatch{}, WriteOptions{})
+			return err
+		},
+		"read": func(ctx context.Context) error { _, err := c.GetUser(ctx, "usr_1"); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			err := call(ctx)
+			if took := time.Since(start); took > 2*time.Second || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("returned after %s with %v; want DeadlineExceeded at once", took, err)
 			}
 		})
 	}

@@ -84,7 +84,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
 			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
 			"The plan-time email check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email of the user's Webex account, as the backend reports it.",
@@ -275,7 +275,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.data.client.GetActivation(ctx, state.UserID.ValueString())
+	a, err := r.data.reads().Activation(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "activation no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -287,6 +287,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.fromAPI(state.UserID.ValueString(), a)
 	state.setImportDefaults()
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, a.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -510,6 +511,16 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 				"fix the cause (for email_conflict, give the user an email that no other Webex account uses) and "+
 				"apply again: the provider retries it through the backend's retry endpoint.",
 				userID, a.ErrorCode, a.ErrorText))
+	case timedOut && errors.Is(waitCtx.Err(), context.Canceled):
+		// Ctrl-C (Terraform stops the provider): return at once; the activation goes on.
+		next := "the next plan shows an update that waits again"
+		if !keepOnTimeout {
+			next = "it is not saved in state, so the next apply takes the activation in progress over and waits " +
+				"again (no second activation, no deactivation)"
+		}
+		diags.AddError("Interrupted while waiting for the Webex activation",
+			fmt.Sprintf("The apply was interrupted while waiting for the activation of user %s (last status read: %s). "+
+				"The activation continues on the backend; %s.", userID, a.Status, next))
 	case timedOut && keepOnTimeout:
 		diags.AddError("Timed out waiting for the Webex activation",
 			fmt.Sprintf("User %s was not provisioned within %s (timeouts.create); the last status read was %s. "+

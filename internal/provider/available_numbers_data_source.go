@@ -64,8 +64,18 @@ func (d *availableNumbersDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	available := true
 	inv, err := d.data.client.ListNumbers(ctx, ent, client.NumberFilter{Available: &available, GroupID: m.GroupID.ValueString()})
+	if client.IsNotFound(err) {
+		checkEnterpriseVisible(ctx, d.data.client, ent, path.Root("enterprise_id"), &resp.Diagnostics)
+	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "list available numbers", err, map[string]string{"groupId": "group_id"})
+		if !resp.Diagnostics.HasError() {
+			addAPIError(&resp.Diagnostics, "list available numbers", err, map[string]string{"groupId": "group_id"})
+		}
+		return
+	}
+	// An empty list for a group that is not the enterprise's would surface as "Invalid index"
+	// wherever the config takes numbers[0]: say which id is wrong instead (one read, only then).
+	if len(inv) == 0 && !checkGroupOfEnterprise(ctx, d.data.client, ent, m.GroupID.ValueString(), path.Root("group_id"), &resp.Diagnostics) {
 		return
 	}
 	numbers := make([]string, 0, len(inv))

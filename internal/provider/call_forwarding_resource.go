@@ -85,7 +85,7 @@ func (r *callForwardingResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Call forwarding of a user: always, when busy, and when not answered. Enabling a forward " +
-			"without a destination fails at plan time. Destroying the resource turns every forward off.",
+			"without a destination fails at plan time. Destroying the resource turns every forward off." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"always": forward("Forward every call."),
 			"busy":   forward("Forward calls when the user is on another call."),
@@ -156,7 +156,7 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cf, err := r.data.client.GetCallForwarding(ctx, state.UserID.ValueString())
+	cf, err := r.data.reads().CallForwarding(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing its call forwarding from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -167,6 +167,7 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), cf)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, cf.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

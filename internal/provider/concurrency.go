@@ -28,6 +28,16 @@ import (
 //     shows the real difference, and Terraform never reports an inconsistent result) and the error
 //     names the attributes changed outside Terraform and says to plan again.
 
+// concurrencyDoc ends the description of every resource that writes: the If-Match/412 behaviour.
+const concurrencyDoc = "\n\n**Changes made outside Terraform are never overwritten.** Every update and delete sends the " +
+	"etag of the object as read at the last refresh (kept in private state) as `If-Match`. When the object was " +
+	"changed outside Terraform since (for instance a saved plan applied after someone edited the object in the " +
+	"portal), the backend refuses the write (412) and nothing is written: the apply fails on this resource with an " +
+	"error that names the attributes changed outside Terraform, the state takes the backend's values, and the next " +
+	"`terraform plan` shows the real difference. A change the backend makes by itself (a computed `status`, say) " +
+	"is not a conflict: the write is sent again with the new etag. When the object already has the planned values " +
+	"nothing is written."
+
 // staleGuard describes one guarded write of a resource whose model is M.
 type staleGuard[M any] struct {
 	// what names the object in messages, e.g. `ucprov_user "usr_…"`.

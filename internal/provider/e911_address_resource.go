@@ -79,7 +79,7 @@ func (r *e911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"(required fields, ISO country, USPS state and ZIP, Canadian postal codes). The backend normalises it " +
 			"(upper case, USPS abbreviations); the normalised form is in `normalized`, while the attributes keep " +
 			"your spelling, so there is no perpetual diff. When the user's number changes the backend marks the " +
-			"address `needs_review`; the next plan then shows an update that re-confirms it.",
+			"address `needs_review`; the next plan then shows an update that re-confirms it." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"address1": str("Street address.", true),
 			"address2": str("Suite, floor, building.", false),
@@ -163,7 +163,7 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e, err := r.data.client.GetE911(ctx, state.UserID.ValueString())
+	e, err := r.data.reads().E911(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "E911 address no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -174,6 +174,7 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(state.UserID.ValueString(), e)...)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, e.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

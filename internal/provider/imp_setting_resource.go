@@ -46,7 +46,7 @@ func (r *impSettingResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"to `pending_email_input`); destroying this resource disables IM&P. A change made in the portal shows " +
 			"as drift and is put back by the next apply.\n\n" +
 			"The plan-time check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`).",
+			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Integrated IM&P is enabled for the user. `true` needs an email on the user.",
@@ -111,7 +111,7 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imp, err := r.data.client.GetIMP(ctx, state.UserID.ValueString())
+	imp, err := r.data.reads().IMP(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing its IM&P setting from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -122,6 +122,7 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), imp)
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, imp.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -121,8 +121,8 @@ func TestAccInvalidValues(t *testing.T) {
 				resource.ParallelTest(t, resource.TestCase{
 					ProtoV6ProviderFactories: acctest.ProviderFactories,
 					Steps: []resource.TestStep{{
-						Config:      cfg,
-						PlanOnly:    true,
+						Config:   cfg,
+						PlanOnly: true,
 						// The attribute in the diagnostic's text, not only in the quoted source line ("12:   attr = …").
 						ExpectError: regexp.MustCompile(`(?m)^\s*(?:[^\s\d][^\n]*)?\b` + regexp.QuoteMeta(c.attr) + `\b`),
 					}},

@@ -48,9 +48,15 @@ func checkEnterpriseVisible(ctx context.Context, c *client.Client, ent string, a
 	}
 }
 
+// groupGetter reads a group: *client.Client, or the bulk reader, which reads each group once per
+// process (every new user's check asks for its group).
+type groupGetter interface {
+	GetGroup(ctx context.Context, id string) (*client.Group, error)
+}
+
 // checkGroupOfEnterprise is the plan-time check that group grp is a group of enterprise ent: an
 // unknown group, or one of another enterprise, is an error on attr naming both ids.
-func checkGroupOfEnterprise(ctx context.Context, c *client.Client, ent, grp string, attr path.Path, diags *diag.Diagnostics) bool {
+func checkGroupOfEnterprise(ctx context.Context, c groupGetter, ent, grp string, attr path.Path, diags *diag.Diagnostics) bool {
 	g, err := c.GetGroup(ctx, grp)
 	switch {
 	case client.IsNotFound(err) || (err == nil && g.EnterpriseID != ent):

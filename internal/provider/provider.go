@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/ucprov/terraform-provider-ucprov/internal/bulkread"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
@@ -34,6 +37,7 @@ const (
 const (
 	defaultMaxRetries     = 8
 	defaultRequestTimeout = 30 * time.Second
+	defaultMaxRetryWait   = 120 * time.Second
 )
 
 var _ provider.Provider = &ucprovProvider{}
@@ -52,12 +56,33 @@ type ucprovProviderModel struct {
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	MaxRetryWait      types.String  `tfsdk:"max_retry_wait"`
+	BulkRead          types.String  `tfsdk:"bulk_read"`
 }
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
 	client       *client.Client
 	enterpriseID string
+	endpoint     string
+	// access: which enterprises the token can see (checked once each; see credentials.go).
+	access enterpriseAccess
+	// bulkReads serves every Read (and the plan-time reads) from the bulk list when that is
+	// cheaper; it sees every write of client (internal/bulkread). Use reads().
+	bulkReads *bulkread.Reader
+	readsOnce sync.Once
+}
+
+// reads is the bulk reader of Configure; a providerData built without one (unit tests) reads
+// with one GET per object.
+func (d *providerData) reads() *bulkread.Reader {
+	d.readsOnce.Do(func() {
+		if d.bulkReads == nil {
+			d.bulkReads = bulkread.New(bulkread.Options{Mode: bulkread.ModeNever})
+			d.bulkReads.Use(d.client)
+		}
+	})
+	return d.bulkReads
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.
@@ -85,7 +110,9 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token of an enterprise admin or of the service provider. " +
-					"Falls back to `" + EnvToken + "`. Never logged.",
+					"Falls back to `" + EnvToken + "`. Never logged. Before anything is read, the provider checks once " +
+					"that the API accepts the token and that it can see `enterprise_id`: a wrong token (or another " +
+					"enterprise's) fails the plan with an error that says so, and never makes resources read as deleted.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -111,6 +138,24 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
+			"max_retry_wait": schema.StringAttribute{
+				MarkdownDescription: "Longest single wait before a retry, as a Go duration (`120s`, `5m`). A `Retry-After` " +
+					"of the API (on a 429 or 503) is honoured up to it; other retries back off exponentially up to " +
+					"`30s` (or this value, when lower). Defaults to `120s`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"bulk_read": schema.StringAttribute{
+				MarkdownDescription: "How resources are read during refresh: `auto` (default) reads from the API's bulk " +
+					"users list (1,000 users with all their numbers, E911 addresses, IM&P settings, activations and " +
+					"call forwarding per request) once that is cheaper than one request per resource; `never` always " +
+					"makes one request per resource. With `auto`, the first " + strconv.Itoa(bulkread.DefaultThreshold-1) +
+					" reads of an enterprise are single requests, so a configuration of a few users costs exactly what " +
+					"`never` costs; after that one page of 1,000 users is read per " + strconv.Itoa(bulkread.DefaultThreshold) +
+					" reads at most. A user this provider run writes to is always read from the API again.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(string(bulkread.ModeAuto), string(bulkread.ModeNever))},
+			},
 		},
 	}
 }
@@ -124,6 +169,7 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 	for attr, v := range map[string]types.String{
 		"endpoint": cfg.Endpoint, "token": cfg.Token, "enterprise_id": cfg.EnterpriseID, "request_timeout": cfg.RequestTimeout,
+		"max_retry_wait": cfg.MaxRetryWait, "bulk_read": cfg.BulkRead,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown "+attr,
@@ -160,6 +206,19 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if s := cfg.RequestTimeout.ValueString(); s != "" {
 		timeout, _ = time.ParseDuration(s) // validated by durationValidator
 	}
+	maxRetryWait := defaultMaxRetryWait
+	if s := cfg.MaxRetryWait.ValueString(); s != "" {
+		maxRetryWait, _ = time.ParseDuration(s) // validated by durationValidator
+	}
+	retryWaitMax := client.DefaultRetryWaitMax
+	if maxRetryWait < retryWaitMax {
+		retryWaitMax = maxRetryWait
+	}
+	retryWaitMin := client.DefaultRetryWaitMin
+	if retryWaitMin > retryWaitMax {
+		retryWaitMin = retryWaitMax
+	}
+	reads := bulkread.New(bulkread.Options{Mode: bulkread.Mode(cfg.BulkRead.ValueString())})
 	maxRetries := defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
@@ -175,6 +234,10 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		MaxRetries:        maxRetries,
 		RequestTimeout:    timeout,
 		RequestsPerSecond: cfg.RequestsPerSecond.ValueFloat64(),
+		RetryWaitMin:      retryWaitMin,
+		RetryWaitMax:      retryWaitMax,
+		MaxRetryAfter:     maxRetryWait,
+		OnWrite:           reads.ObserveWrite,
 		UserAgent:         "terraform-provider-ucprov/" + p.version + " (" + p.commit + ")",
 	})
 	if err != nil {
@@ -183,9 +246,19 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "configured ucprov client", map[string]any{
 		"max_retries": maxRetries, "request_timeout": timeout.String(), "enterprise_id": enterpriseID,
+		"max_retry_wait": maxRetryWait.String(), "bulk_read": cfg.BulkRead.ValueString(),
 	})
 
-	data := &providerData{client: c, enterpriseID: enterpriseID}
+	reads.Use(c)
+	data := &providerData{client: c, enterpriseID: enterpriseID, endpoint: endpoint, bulkReads: reads}
+	// The token must be accepted and see the default enterprise before any resource reads: a wrong
+	// token fails here instead of every resource reading as deleted (and the state being emptied).
+	if enterpriseID != "" {
+		if err := data.access.check(ctx, c, enterpriseID); err != nil {
+			addAccessError(&resp.Diagnostics, err, endpoint, enterpriseID, path.Root("enterprise_id"))
+			return
+		}
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -2,9 +2,15 @@ package provider_test
 
 import (
 	"fmt"
+	"net"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
 )
@@ -57,7 +63,8 @@ resource "ucprov_user" "test" {
 	}
 }
 
-// TestAccProvider_wrongToken: a token the backend does not know is a clear 401 error.
+// TestAccProvider_wrongToken: a token the backend does not know fails Configure ("token
+// refused"), before any resource reads or writes.
 func TestAccProvider_wrongToken(t *testing.T) {
 	sb := acctest.Start(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -75,9 +82,117 @@ resource "ucprov_user" "test" {
   last_name  = "Lovelace"
 }
 `, sb.URL()),
-			ExpectError: errRe("Unable to create user", "unauthorized"),
+			ExpectError: errRe("Token refused", "refused the token (401 unauthorized)", "state is unchanged"),
 		}},
 	})
+	if n := sb.WriteCount(); n != 0 {
+		t.Errorf("a refused token wrote %d times", n)
+	}
+}
+
+// TestAccProvider_otherEnterprisesToken: with a valid state, another enterprise's token (or an
+// enterprise_id the token cannot see) fails the plan at Configure; nothing is read as deleted, and
+// with the right token again the state is intact (the plan is empty).
+func TestAccProvider_otherEnterprisesToken(t *testing.T) {
+	sb := acctest.Start(t)
+	user := `
+resource "ucprov_user" "test" {
+  group_id   = "grp_denver"
+  first_name = "Ada"
+  last_name  = "Lovelace"
+  department = "Engineering"
+}
+`
+	withToken := func(token string) string {
+		return fmt.Sprintf(`
+provider "ucprov" {
+  endpoint      = %q
+  token         = %q
+  enterprise_id = "ent_acme"
+}
+`, sb.URL(), token) + user
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: withToken(sb.AdminToken())},
+			{
+				Config:      withToken(acctest.GlobexAdminToken),
+				PlanOnly:    true,
+				ExpectError: errRe("Enterprise not visible with this token", "cannot see enterprise ent_acme", "state is unchanged"),
+			},
+			{
+				Config:      withToken(acctest.GlobexAdminToken),
+				ExpectError: errRe("Enterprise not visible with this token"),
+			},
+			{
+				// The state is intact: the right token again, and nothing to do.
+				Config: withToken(sb.AdminToken()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("department"), knownvalue.StringExact("Engineering")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_badEndpoint: an endpoint without a scheme is refused with the form it needs; one
+// that does not answer fails within about 30 s, naming what was tried.
+func TestAccProvider_badEndpoint(t *testing.T) {
+	acctest.PreCheck(t)
+	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts connections, never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = silent.Close() })
+	go func() {
+		for {
+			conn, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { _ = conn.Close() })
+		}
+	}()
+	cfg := func(endpoint string) string {
+		return fmt.Sprintf(`
+provider "ucprov" {
+  endpoint      = %q
+  token         = "x"
+  enterprise_id = "ent_acme"
+  max_retries   = 50
+}
+resource "ucprov_user" "test" {
+  group_id   = "grp_denver"
+  first_name = "Ada"
+  last_name  = "Lovelace"
+}
+`, endpoint)
+	}
+	start := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg("uc.example.com"),
+				PlanOnly:    true,
+				ExpectError: errRe("Invalid API endpoint", "must be a URL such as https://uc.example.com"),
+			},
+			{
+				Config:      cfg("http://" + silent.Addr().String()),
+				PlanOnly:    true,
+				ExpectError: errRe("Cannot reach the API", "tried GET http://"+silent.Addr().String()+"/v1/enterprises/ent_acme", "for up to 30s"),
+			},
+		},
+	})
+	took := time.Since(start)
+	t.Logf("both plans failed after %s", took.Round(time.Second))
+	if took > 50*time.Second {
+		t.Errorf("a silent endpoint failed the plan after %s (CLI included), want about 30 s", took)
+	}
 }
 
 // TestAccProvider_tenantIsolation: an enterprise admin cannot see or import another enterprise's

@@ -95,7 +95,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	var u *client.User
 	if id := m.ID.ValueString(); id != "" {
 		var err error
-		u, err = d.data.client.GetUser(ctx, id)
+		u, err = d.data.reads().User(ctx, m.EnterpriseID.ValueString(), id)
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "User not found", "No user "+id+" is visible with this token.")
 			return
@@ -126,16 +126,9 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 }
 
 func (m *userDataModel) fromAPI(u *client.User) {
-	m.ID = types.StringValue(u.ID)
-	m.Email = types.StringValue(u.Email)
-	m.EnterpriseID = types.StringValue(u.EnterpriseID)
-	m.GroupID = types.StringValue(u.GroupID)
-	m.FirstName = types.StringValue(u.FirstName)
-	m.LastName = types.StringValue(u.LastName)
-	m.CallingLineIDFirstName = types.StringValue(u.CallingLineIDFirstName)
-	m.CallingLineIDLastName = types.StringValue(u.CallingLineIDLastName)
-	m.Department = types.StringValue(u.Department)
-	m.TimeZone = types.StringValue(u.TimeZone)
-	m.PagerNumber = types.StringValue(u.PagerNumber)
-	m.MobileNumber = types.StringValue(u.MobileNumber)
+	v := userValuesFromAPI(u)
+	m.ID, m.Email, m.EnterpriseID, m.GroupID = v.ID, v.Email, v.EnterpriseID, v.GroupID
+	m.FirstName, m.LastName = v.FirstName, v.LastName
+	m.CallingLineIDFirstName, m.CallingLineIDLastName = v.CallingLineIDFirstName, v.CallingLineIDLastName
+	m.Department, m.TimeZone, m.PagerNumber, m.MobileNumber = v.Department, v.TimeZone, v.PagerNumber, v.MobileNumber
 }

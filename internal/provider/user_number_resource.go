@@ -53,7 +53,7 @@ func (r *userNumberResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"extension is free in the enterprise and that the number is in the inventory of the user's group and " +
 			"not assigned to someone else, naming the other user, before anything is written. A new number is " +
 			"activated in the same apply unless `activate = false`. Changing the number invalidates the user's " +
-			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation).",
+			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"activate": schema.BoolAttribute{
 				MarkdownDescription: "Activate the phone number in the same apply (a newly assigned number is " +
@@ -142,11 +142,16 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	if plan.UserID.IsUnknown() {
-		return // a user created in this apply: the backend checks at apply time
+		// A user created in this apply: the backend checks at apply time; warn now when the
+		// extension or number is someone else's.
+		if numberChanged || extChanged {
+			r.warnHeldForNewUser(ctx, &plan, &resp.Diagnostics)
+		}
+		return
 	}
 	userID := plan.UserID.ValueString()
 	if (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension)) {
-		u, err := r.data.client.GetUser(ctx, userID)
+		u, err := r.data.reads().User(ctx, r.data.enterpriseID, userID)
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
 				"User "+userID+" does not exist (or is not visible with this token).")
@@ -167,28 +172,30 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 // checkNumberFree: the number is in the inventory of the user's group and not someone else's.
 func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User, number string, diags *diag.Diagnostics) {
-	inv, err := r.data.client.ListNumbers(ctx, u.EnterpriseID, client.NumberFilter{PhoneNumber: number})
+	n, err := r.data.reads().InventoryNumber(ctx, u.EnterpriseID, number)
 	if err != nil {
 		addAPIError(diags, "check the number inventory", err, nil)
 		return
 	}
-	if len(inv) == 0 || inv[0].GroupID != u.GroupID {
+	if n == nil || n.GroupID != u.GroupID {
 		diags.AddAttributeError(path.Root("phone_number"), "Number not in the group's inventory",
 			fmt.Sprintf("%s is not in the number inventory of group %s (enterprise %s), the group of user %s "+
 				"(rule number_not_in_inventory). Pick a number from data.ucprov_available_numbers.",
 				number, u.GroupID, u.EnterpriseID, u.ID))
 		return
 	}
-	if holder := inv[0].UserID; holder != "" && holder != u.ID {
+	if holder := n.UserID; holder != "" && holder != u.ID {
 		diags.AddAttributeError(path.Root("phone_number"), "Number already assigned",
 			fmt.Sprintf("%s is assigned to user %s (rule number_in_use). %s",
 				number, r.describeUser(ctx, holder), swapAdvice("phone_number")))
 	}
 }
 
-// checkExtensionFree: no other user of the enterprise has the extension.
+// checkExtensionFree: no other user of the enterprise has the extension. When this plan has read
+// the whole enterprise in bulk (many resources refreshed), the answer comes from those pages and
+// costs no request; otherwise it is one request.
 func (r *userNumberResource) checkExtensionFree(ctx context.Context, u *client.User, ext string, diags *diag.Diagnostics) {
-	holders, err := r.data.client.ListUsers(ctx, u.EnterpriseID, client.UserFilter{Extension: ext})
+	holders, err := r.data.reads().ExtensionHolders(ctx, u.EnterpriseID, ext)
 	if err != nil {
 		addAPIError(diags, "check that the extension is free", err, nil)
 		return
@@ -210,7 +217,7 @@ func swapAdvice(attr string) string {
 }
 
 func (r *userNumberResource) describeUser(ctx context.Context, id string) string {
-	u, err := r.data.client.GetUser(ctx, id)
+	u, err := r.data.reads().User(ctx, "", id)
 	if err != nil {
 		return id
 	}
@@ -240,7 +247,7 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	n, err := r.data.client.GetNumber(ctx, state.UserID.ValueString())
+	n, err := r.data.reads().Number(ctx, r.data.enterpriseID, state.UserID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "number assignment no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -254,6 +261,7 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if state.Activate.IsNull() { // after import
 		state.Activate = types.BoolValue(true)
 	}
+	resp.Diagnostics.Append(saveETag(ctx, resp.Private, n.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -131,7 +131,7 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	}
 	pol := rules.DefaultPasscodePolicy()
 	if ent := plan.EnterpriseID; knownNonEmpty(ent) {
-		pr, err := r.data.client.GetPasscodeRules(ctx, ent.ValueString())
+		pr, err := r.data.reads().PasscodeRules(ctx, ent.ValueString())
 		if err != nil {
 			addAPIError(diags, "read the enterprise's passcode rules", err, nil)
 			return
@@ -141,7 +141,7 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	if passcode != nil {
 		facts := rules.PasscodeFacts{}
 		if state != nil {
-			n, err := r.data.client.GetNumber(ctx, state.ID.ValueString())
+			n, err := r.data.reads().Number(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
 			switch {
 			case err == nil:
 				facts.PhoneNumber, facts.Extension = n.PhoneNumber, n.Extension

@@ -91,9 +91,9 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.EnterpriseID = types.StringValue(ent)
 	m.Users = make([]userRowModel, 0, len(users))
 	for _, u := range users {
+		v := userValuesFromAPI(&u)
 		m.Users = append(m.Users, userRowModel{
-			ID: types.StringValue(u.ID), GroupID: types.StringValue(u.GroupID), FirstName: types.StringValue(u.FirstName),
-			LastName: types.StringValue(u.LastName), Email: types.StringValue(u.Email), Department: types.StringValue(u.Department),
+			ID: v.ID, GroupID: v.GroupID, FirstName: v.FirstName, LastName: v.LastName, Email: v.Email, Department: v.Department,
 		})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
