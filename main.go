@@ -12,9 +12,11 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/provider"
 )
 
-// Run "go generate" to format example terraform files and generate the docs for the registry/website.
+// Run "go generate" to format the examples and regenerate docs/ for the registry: it runs
+// "make docs", i.e. scripts/docs.sh with the pinned tfplugindocs and a CLI that knows write-only
+// attributes, exactly as the docs check of "make test" renders them.
 
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0 generate --provider-name ucprov
+//go:generate make --no-print-directory docs
 
 var (
 	// version is set by the release build (goreleaser: -X main.version={{.Version}}).

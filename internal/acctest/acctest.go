@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/ucprov/terraform-provider-ucprov/internal/apispec"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 	"github.com/ucprov/terraform-provider-ucprov/internal/provider"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
@@ -55,7 +56,9 @@ func PreCheck(t *testing.T) {
 func Start(t *testing.T, opts ...func(*sandbox.Options)) *Sandbox {
 	t.Helper()
 	PreCheck(t)
-	o := sandbox.Options{Seed: "demo", JobTick: 20 * time.Millisecond}
+	// Every request of the provider and every answer of the sandbox is checked against
+	// api/openapi.yaml; a mismatch fails the test with the route and the error.
+	o := sandbox.Options{Seed: "demo", JobTick: 20 * time.Millisecond, Middleware: apispec.Middleware(t, apispec.Conforming)}
 	for _, f := range opts {
 		f(&o)
 	}

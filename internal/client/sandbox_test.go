@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ucprov/terraform-provider-ucprov/internal/apispec"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 )
@@ -37,7 +38,7 @@ func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 
 func startSandbox(t *testing.T) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Options{Seed: "demo"})
+	srv, err := sandbox.New(sandbox.Options{Seed: "demo", Middleware: apispec.Middleware(t, apispec.Conforming)})
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}

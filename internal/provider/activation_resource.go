@@ -216,9 +216,11 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	userID := plan.UserID.ValueString()
 	c := r.data.client
 	existing, err := c.GetActivation(waitCtx, userID)
+	var queued *client.Activation // what the POST tells, when the reads after it fail
 	switch {
 	case client.IsNotFound(err):
 		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI(), client.WriteOptions{})
+		queued = &client.Activation{Status: client.ActivationQueued, Package: plan.Package.ValueString()}
 		if client.HasCode(err, "already_activated") {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
 				alreadyActivatedDetail(userID, "")+" "+apiDetail(err))
@@ -256,7 +258,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 			alreadyActivatedDetail(userID, existing.Status))
 		return
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false, queued)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.
@@ -327,7 +329,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true, nil)
 }
 
 // activationComputed are the attributes the backend changes by itself (the worker moves the
@@ -488,9 +490,18 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 // tainted, and replacing it would deactivate the user; unsaved, the next apply's create takes the
 // activation in progress over and waits again.
 func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration,
-	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool) {
+	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool, queued *client.Activation) {
 	userID := plan.UserID.ValueString()
 	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
+	if a == nil && queued != nil && plan.WaitFor.ValueString() == waitForQueued {
+		// The activation was queued (the POST answered) but reading it back failed: wait_for =
+		// "queued" is met, so save it as queued; the next refresh reads the rest. An error here
+		// would leave an activation on the backend that the state does not know.
+		diags.AddWarning("Activation queued, not read back",
+			fmt.Sprintf("The activation of user %s was queued, but reading it back failed: %s The state records it "+
+				"as queued; the next refresh reads its status.", userID, apiDetail(err)))
+		a, err = queued, nil
+	}
 	if a == nil {
 		if err == nil {
 			err = errors.New("no activation read")

@@ -59,8 +59,10 @@ func TestAccNoSecretLeaks(t *testing.T) {
 		t.Fatalf("build the provider: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/ucprov/ucprov", binDir))
+	// The source "ucprov/ucprov" means registry.terraform.io to Terraform and registry.opentofu.org
+	// to OpenTofu: override both, so that the test runs with either CLI.
+	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/ucprov/ucprov", binDir, "registry.opentofu.org/ucprov/ucprov", binDir))
 	work := filepath.Join(dir, "work")
 	writeFile(t, filepath.Join(work, "main.tf"), fmt.Sprintf(`
 terraform {

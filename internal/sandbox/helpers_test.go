@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/apispec"
 )
 
 // env is a demo-seeded sandbox behind an httptest server.
@@ -25,7 +27,8 @@ var testClock = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func newEnv(t *testing.T, opts ...func(*Options)) *env {
 	t.Helper()
-	o := Options{Seed: SeedDemo, AdminToken: "sp-test-token", Now: func() time.Time { return testClock }}
+	o := Options{Seed: SeedDemo, AdminToken: "sp-test-token", Now: func() time.Time { return testClock },
+		Middleware: apispec.Middleware(t, apispec.Probing)}
 	for _, f := range opts {
 		f(&o)
 	}

@@ -30,6 +30,9 @@ type Options struct {
 	JobTick    time.Duration    // background worker pace (default 1s)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
+	// Middleware, when set, wraps the whole HTTP handler (tests install the OpenAPI contract
+	// check of internal/apispec here).
+	Middleware func(http.Handler) http.Handler
 }
 
 // Server is one sandbox instance: a database, an HTTP handler and the test knobs.
@@ -112,6 +115,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.routeTb = s.routes()
 	s.handler = s.buildHandler()
+	if opts.Middleware != nil {
+		s.handler = opts.Middleware(s.handler)
+	}
 	s.worker.start(s, opts.JobTick)
 	return s, nil
 }
