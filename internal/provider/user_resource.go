@@ -129,6 +129,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "First name.",
@@ -139,7 +140,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Group (location, `grp_…`) the user belongs to. Changing it replaces the user.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idValidator("grp_", "a group"), stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "User id (`usr_…`).",
@@ -330,6 +331,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.DeletionPolicy = types.StringValue(deletionPolicyDelete)
 	}
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
+	resp.Diagnostics.Append(dropLegacySecrets(ctx, resp.Private)...) // rel: no passcode hash from earlier versions
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
