@@ -384,7 +384,6 @@ func (r *Reader) PasscodeRules(ctx context.Context, ent string) (*client.Passcod
 	}
 }
 
-
 // Plan-time checks. Checks that ask "which other user holds this email / extension / number" are
 // counted with the reads of the enterprise, and once the cost model has read every page of the
 // enterprise they are answered from the pages at no cost (and the number inventory from one read

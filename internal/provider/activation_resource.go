@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -60,6 +61,7 @@ type activationModel struct {
 	Email               types.String   `tfsdk:"email"`
 	ErrorCode           types.String   `tfsdk:"error_code"`
 	ErrorText           types.String   `tfsdk:"error_text"`
+	InvitationVersion   types.Int64    `tfsdk:"invitation_version"`
 }
 
 func (r *activationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -80,15 +82,28 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"When the wait of a create times out, the activation goes on on the backend but is not saved in state; " +
 			"the next apply takes it over and waits again (no second activation, no deactivation). An activation " +
 			"queued outside Terraform and still in progress is taken over the same way.\n\n" +
-			"Changing `package` updates the activation in place. Destroying it deactivates the user (the portal's " +
-			"\"Reset User\"): Webex is removed, the user's name becomes \"Available User\" and its email is removed. " +
-			"An activation in `error` is not deactivated on destroy, since nothing was provisioned.\n\n" +
-			"The plan-time email check reads the user as it is now: when the same apply also adds the email to an " +
-			"existing `ucprov_user`, apply the user first (`terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
+			"Changing `package` updates the activation in place. Destroying it removes Webex only: the user keeps " +
+			"its name, email, IM&P and call forwarding, so removing this block from a configuration leaves the " +
+			"rest valid. The portal's \"Reset User\" is `deletion_policy = \"reset\"` on the `ucprov_user`. An " +
+			"activation in `error` is left alone on destroy, since nothing was provisioned.\n\n" +
+			"Before an activation is created (or its `email` changes) the plan asks the backend's activation " +
+			"precheck whether it would fail, and fails instead when the email belongs to another organisation's " +
+			"Webex account (`email_conflict`): nothing is written. The precheck uses `email` when it is set, else " +
+			"the user's email as it is now; so set `email = ucprov_user.NAME.email` when the same apply changes or " +
+			"adds the user's email (without it, the plan-time checks read the user as it is now, and you would " +
+			"apply the user first with `terraform apply -target=ucprov_user.NAME`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email of the user's Webex account, as the backend reports it.",
-				Computed:            true,
+				MarkdownDescription: "Email of the user's Webex account. Computed from the user when not set. Set it to " +
+					"the user's email (`email = ucprov_user.NAME.email`) so that an email change converges in one " +
+					"apply: the plan that changes the user's email then also shows this activation's update (its " +
+					"status becomes unknown), and the apply waits for the new email's validation as `wait_for` says, " +
+					"so the next plan is empty. It is not sent anywhere: the user's email is the one that counts, and " +
+					"an apply whose user ends with another email fails saying so. Checked at plan time with the " +
+					"backend's activation precheck (rule `email_conflict`: the email belongs to another Webex account).",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{emailValidator()},
 			},
 			"email_body": schema.StringAttribute{
 				MarkdownDescription: "Body of the activation email (with `send_activation_email = true`). Empty means " +
@@ -109,6 +124,14 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"error_text": schema.StringAttribute{
 				MarkdownDescription: "The backend's error text when `status` is `error`, else null.",
 				Computed:            true,
+			},
+			"invitation_version": schema.Int64Attribute{
+				MarkdownDescription: "Increase it to send the activation email again (Partner Hub's \"Retry " +
+					"Activation\", User Hub's invitations) while the user is not provisioned; once the user is " +
+					"provisioned the plan warns and nothing is sent. Nothing is ever sent by an apply that does not " +
+					"increase it (setting it on create, lowering it or removing it sends nothing).",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Same as `user_id`.",
@@ -139,6 +162,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"(the old user is deactivated).",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{idValidator("usr_", "a user")},
 			},
 			"wait_for": schema.StringAttribute{
 				MarkdownDescription: "What the apply waits for: `queued` (default: the activation is accepted, the " +
@@ -182,16 +206,33 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var config activationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if state == nil || !state.UserID.Equal(plan.UserID) {
 		if !plan.UserID.IsUnknown() { // a user created in this apply: the backend checks at apply time
-			checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("user_id"),
-				"a Webex activation", &resp.Diagnostics)
+			if config.Email.IsNull() { // else the email may arrive with the user's update in this apply
+				checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("user_id"),
+					"a Webex activation", &resp.Diagnostics)
+			}
+			if !resp.Diagnostics.HasError() {
+				r.precheck(ctx, &plan, config.Email, &resp.Diagnostics)
+			}
 		}
 		return
 	}
-	if state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()) {
+	emailChanges := !config.Email.IsNull() && !plan.Email.Equal(state.Email)
+	if emailChanges && !plan.Email.IsUnknown() {
+		r.precheck(ctx, &plan, config.Email, &resp.Diagnostics)
+	}
+	warnInvitationWhenProvisioned(&plan, state, &resp.Diagnostics)
+	if emailChanges || state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()) {
 		plan.Status = types.StringUnknown()
-		plan.Email = types.StringUnknown()
+		if config.Email.IsNull() {
+			plan.Email = types.StringUnknown()
+		}
 		plan.ErrorCode = types.StringUnknown()
 		plan.ErrorText = types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -215,9 +256,11 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	userID := plan.UserID.ValueString()
 	c := r.data.client
 	existing, err := c.GetActivation(waitCtx, userID)
+	var queued *client.Activation // what the POST tells, when the reads after it fail
 	switch {
 	case client.IsNotFound(err):
 		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI(), client.WriteOptions{})
+		queued = &client.Activation{Status: client.ActivationQueued, Package: plan.Package.ValueString()}
 		if client.HasCode(err, "already_activated") {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
 				alreadyActivatedDetail(userID, "")+" "+apiDetail(err))
@@ -255,7 +298,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 			alreadyActivatedDetail(userID, existing.Status))
 		return
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false)
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false, queued)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.
@@ -317,6 +360,9 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !r.unchangedSinceRefresh(ctx, req.Private, guard, a, &resp.Diagnostics) {
 		return
 	}
+	if !r.checkFollowsUser(&plan, a, &resp.Diagnostics) {
+		return
+	}
 	if a.Status == client.ActivationError {
 		if !r.retry(waitCtx, &plan, a, a.ETag, &guard, &resp.Diagnostics) {
 			return
@@ -326,7 +372,10 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 	}
-	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true)
+	if invitationIncreased(&plan, &state) && a.Status != client.ActivationProvisioned {
+		r.resendInvitation(waitCtx, userID, &resp.Diagnostics)
+	}
+	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true, nil)
 }
 
 // activationComputed are the attributes the backend changes by itself (the worker moves the
@@ -382,8 +431,8 @@ func (r *activationResource) unchangedSinceRefresh(ctx context.Context, p privat
 	return false
 }
 
-// Delete deactivates the user, except when the activation is in error: nothing was provisioned,
-// and a deactivation would reset the user's name and email for nothing.
+// Delete removes the user's Webex (the backend keeps the user's name, email, IM&P and call
+// forwarding), except when the activation is in error: nothing was provisioned.
 func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state activationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -400,8 +449,8 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	if a.Status == client.ActivationError {
-		tflog.Info(ctx, "activation is in error: nothing was provisioned, so the user is not deactivated "+
-			"(its name and email are kept)", map[string]any{"user_id": userID, "error_code": a.ErrorCode})
+		tflog.Info(ctx, "activation is in error: nothing was provisioned, so there is no Webex to remove",
+			map[string]any{"user_id": userID, "error_code": a.ErrorCode})
 		return
 	}
 	guard := r.staleGuard(&state, &resp.State, resp.Private)
@@ -487,9 +536,18 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 // tainted, and replacing it would deactivate the user; unsaved, the next apply's create takes the
 // activation in progress over and waits again.
 func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration,
-	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool) {
+	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool, queued *client.Activation) {
 	userID := plan.UserID.ValueString()
 	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
+	if a == nil && queued != nil && plan.WaitFor.ValueString() == waitForQueued {
+		// The activation was queued (the POST answered) but reading it back failed: wait_for =
+		// "queued" is met, so save it as queued; the next refresh reads the rest. An error here
+		// would leave an activation on the backend that the state does not know.
+		diags.AddWarning("Activation queued, not read back",
+			fmt.Sprintf("The activation of user %s was queued, but reading it back failed: %s The state records it "+
+				"as queued; the next refresh reads its status.", userID, apiDetail(err)))
+		a, err = queued, nil
+	}
 	if a == nil {
 		if err == nil {
 			err = errors.New("no activation read")

@@ -105,8 +105,8 @@ func TestAccActivation_basic(t *testing.T) {
 				Check: checkNoWrites,
 			},
 			{
-				// Deactivated in the portal ("Reset User", which also removes the email); the admin then
-				// gives the user its email back. The plan activates the user again.
+				// Deactivated outside Terraform (Webex removed; the user keeps its email, and setting it
+				// again changes nothing). The plan activates the user again.
 				PreConfig: func() {
 					c := sb.Client()
 					if err := c.DeleteActivation(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
@@ -270,10 +270,10 @@ resource "ucprov_activation" "ada" {
 	})
 }
 
-// TestAccActivation_error: an activation that the backend fails (the email belongs to another
-// Webex account) fails the apply with the backend's code and text and stays in state, tainted;
-// fixing the email and applying again retries it through the retry endpoint and reaches
-// provisioned.
+// TestAccActivation_error: an activation that the backend would fail (the email belongs to
+// another Webex account) fails the apply at its plan, through the backend's precheck, before it is
+// queued; fixing the email and applying again activates the user. (An activation that fails after
+// it was queued is retried: TestAccActivation_errorFoundLater.)
 func TestAccActivation_error(t *testing.T) {
 	sb := acctest.Start(t)
 	actReserveWebexEmail(t, sb, "ada@partner.example")
@@ -289,6 +289,7 @@ resource "ucprov_user" "test" {
 
 resource "ucprov_activation" "test" {
   user_id  = ucprov_user.test.id
+  email    = ucprov_user.test.email # the precheck sees the email this apply gives the user
   wait_for = "provisioned"
 }
 `, acctest.GroupDenver, email)
@@ -298,19 +299,12 @@ resource "ucprov_activation" "test" {
 		CheckDestroy:             checkUserDestroyed(sb, &userID),
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg("ada@partner.example"),
-				ExpectError: errRe("Webex activation failed", "ended in status error", "email_conflict"),
-			},
-			{
-				// The activation is in state, tainted, with the backend's error.
-				Config:   cfg("ada@partner.example"),
-				PlanOnly: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh: []plancheck.PlanCheck{actExpectTaintedReplace(actName, map[string]any{
-						"status": "error", "error_code": "email_conflict",
-					})},
-				},
-				ExpectNonEmptyPlan: true,
+				// The activation precheck (the backend's validate endpoint) sees the email conflict when
+				// the activation is planned with the new user's id, during the apply: the activation is
+				// never queued.
+				Config: cfg("ada@partner.example"),
+				ExpectError: errRe("Email belongs to another Webex account", "ada@partner.example", "email_conflict",
+					"Nothing was written"),
 			},
 			{
 				PreConfig: func() {
@@ -319,16 +313,15 @@ resource "ucprov_activation" "test" {
 						t.Fatalf("find the user: %v %v", u, err)
 					}
 					userID = u[0].ID
-					a := actWaitStatus(t, sb, userID, client.ActivationError)
-					if a.ErrorCode != "email_conflict" || a.ErrorText == "" {
-						t.Fatalf("backend activation: %+v", a)
+					if _, err := sb.Client().GetActivation(acctest.Ctx(), userID); !client.IsNotFound(err) {
+						t.Fatalf("the refused activation was queued: %v", err)
 					}
 				},
 				Config: cfg("ada@acme.example"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionUpdate),
-						actExpectTaintedReplace(actName, map[string]any{"status": "error"}),
+						plancheck.ExpectResourceAction(actName, plancheck.ResourceActionCreate),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -337,10 +330,10 @@ resource "ucprov_activation" "test" {
 					statecheck.ExpectKnownValue(actName, tfjsonpath.New("error_code"), knownvalue.Null()),
 				},
 				Check: func(*terraform.State) error {
-					// Retried, not deactivated and queued again: the user keeps its name.
+					// Queued once, after the email was fixed; nothing to retry or deactivate.
 					m := sb.Metrics()
-					if n := metricCount(m, "POST", "/activation/retry"); n != 1 {
-						return fmt.Errorf("want 1 retry, got %d: %v", n, m)
+					if n := metricCount(m, "POST", "/activation"); n != 1 {
+						return fmt.Errorf("want 1 activation, got %d: %v", n, m)
 					}
 					if n := metricCount(m, "DELETE", "/activation"); n != 0 {
 						return fmt.Errorf("an activation in error must not be deactivated: %v", m)
@@ -368,10 +361,10 @@ resource "ucprov_activation" "test" {
 // TestAccActivation_errorFoundLater: with wait_for = "queued" the apply succeeds; when the
 // activation fails later, the next plan shows an update that retries it.
 func TestAccActivation_errorFoundLater(t *testing.T) {
-	// A slower worker: an activation needs two ticks (at least 0.5 s) to leave the statuses in
+	// A slower worker: an activation needs two ticks (at least 2 s) to leave the statuses in
 	// which an email conflict is found, which leaves the time to register the conflict after the
-	// apply.
-	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 500 * time.Millisecond })
+	// apply, even on a loaded machine (0.5 s was not enough with six agents on two cores).
+	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 2 * time.Second })
 	userID := actUser(t, sb, "Grace", "Hopper", "grace@partner.example")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -492,8 +485,9 @@ func TestAccActivation_timeout(t *testing.T) {
 // wait_for = "provisioned" the next plan shows an update that waits again, until the activation
 // is provisioned.
 func TestAccActivation_waitAgain(t *testing.T) {
-	// Provisioning takes three ticks: at least 4 s after the activation is queued.
-	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 2 * time.Second })
+	// Provisioning takes three ticks: at least 10 s after the activation is queued, so that the
+	// second step still finds it on its way on a loaded machine.
+	sb := acctest.Start(t, func(o *sandbox.Options) { o.JobTick = 5 * time.Second })
 	userID := actUser(t, sb, "Ada", "Lovelace", "ada@acme.example")
 	waiting := "  wait_for = \"provisioned\"\n  timeouts {\n    create = \"1s\"\n  }"
 	resource.ParallelTest(t, resource.TestCase{
@@ -584,7 +578,7 @@ func actUser(t *testing.T, sb *acctest.Sandbox, first, last, email string) strin
 // actWaitStatus waits (10 s at most) until the user's activation is in status want.
 func actWaitStatus(t *testing.T, sb *acctest.Sandbox, userID, want string) *client.Activation {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(acctest.Ctx(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(acctest.Ctx(), 30*time.Second)
 	defer cancel()
 	a, err := sb.Client().WaitActivation(ctx, userID, client.ActivationWait{Poll: 20 * time.Millisecond,
 		Until: func(a *client.Activation) bool { return a.Status == want }})
@@ -622,7 +616,8 @@ func actCheckAPI(sb *acctest.Sandbox, userID string, f func(*client.Activation) 
 	}
 }
 
-// actCheckDeactivated: destroy deactivated the user (the portal's Reset User).
+// actCheckDeactivated: destroy removed Webex only: the activation is gone, the user keeps its
+// name and email (the portal's Reset User is ucprov_user's deletion_policy = "reset").
 func actCheckDeactivated(sb *acctest.Sandbox, userID string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		a, err := sb.Client().GetActivation(acctest.Ctx(), userID)
@@ -636,8 +631,8 @@ func actCheckDeactivated(sb *acctest.Sandbox, userID string) resource.TestCheckF
 		if err != nil {
 			return err
 		}
-		if u.FirstName != "Available" || u.LastName != "User" || u.Email != "" {
-			return fmt.Errorf("user %s was not reset by the deactivation: %+v", userID, u)
+		if u.FirstName == "Available" || u.LastName == "User" || u.Email == "" {
+			return fmt.Errorf("destroying the activation of %s reset the user: %+v", userID, u)
 		}
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -85,6 +86,7 @@ func (r *invitationsResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"failed": counter("Users waiting for an invitation who could not get one (no email)."),
 			"group_id": schema.StringAttribute{
@@ -92,6 +94,7 @@ func (r *invitationsResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"plan time. A change sends the invitations of the new scope.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{idValidator("grp_", "a group")},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Same as `job_id`.",

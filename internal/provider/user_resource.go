@@ -23,6 +23,9 @@ import (
 const (
 	emailStrategyFail     = "fail"
 	emailStrategyCycleIMP = "cycle_imp"
+
+	deletionPolicyDelete = "delete"
+	deletionPolicyReset  = "reset"
 )
 
 var (
@@ -51,6 +54,7 @@ type userModel struct {
 	MobileNumber           types.String `tfsdk:"mobile_number"`
 	Email                  types.String `tfsdk:"email"`
 	EmailChangeStrategy    types.String `tfsdk:"email_change_strategy"`
+	DeletionPolicy         types.String `tfsdk:"deletion_policy"`
 
 	VoicemailPasscode          types.String `tfsdk:"voicemail_passcode"`
 	VoicemailPasscodeWO        types.String `tfsdk:"voicemail_passcode_wo"`
@@ -89,6 +93,19 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"deletion_policy": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does on the backend. `delete` (default): the user " +
+					"is deleted, as in User Hub; its number returns to the inventory. `reset`: the Spectrum portal's " +
+					"Reset User: the name becomes \"Available User\", the email is cleared, Webex is deactivated, IM&P " +
+					"and call forwarding are turned off and the call history is cleared; the line keeps its number " +
+					"and extension. To keep them, stop managing the `ucprov_user_number` without destroying it (a " +
+					"`removed` block with `lifecycle { destroy = false }`), since destroying it unassigns the number. " +
+					"Not sent to the API; a change only updates the state.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(deletionPolicyDelete),
+				Validators: []validator.String{stringvalidator.OneOf(deletionPolicyDelete, deletionPolicyReset)},
+			},
 			"department": optional("Department."),
 			"email": optional("Email address, unique across the service provider. Needed for IM&P and "+
 				"Webex activation. See `email_change_strategy` for changing it while IM&P is enabled.",
@@ -112,6 +129,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "First name.",
@@ -122,7 +140,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Group (location, `grp_…`) the user belongs to. Changing it replaces the user.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idValidator("grp_", "a group"), stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "User id (`usr_…`).",
@@ -302,7 +320,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if state.EmailChangeStrategy.IsNull() { // after import
 		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
 	}
+	if state.DeletionPolicy.IsNull() { // after import
+		state.DeletionPolicy = types.StringValue(deletionPolicyDelete)
+	}
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
+	resp.Diagnostics.Append(dropLegacySecrets(ctx, resp.Private)...) // rel: no passcode hash from earlier versions
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -372,8 +394,21 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	etag, d := loadETag(ctx, req.Private)
 	resp.Diagnostics.Append(d...)
+	id := state.ID.ValueString()
+	if state.DeletionPolicy.ValueString() == deletionPolicyReset {
+		// deletion_policy = "reset": the portal's Reset User instead of a delete (minimal change
+		// to the writes helper's Delete, for issue 10).
+		resolved, err := guardedWrite(ctx, r.staleGuard(&state, &resp.State, resp.Private), etag, &resp.Diagnostics,
+			func(o client.WriteOptions) error { _, err := r.data.client.ResetUser(ctx, id, o); return err })
+		if !resolved && err != nil && !client.IsNotFound(err) {
+			addAPIError(&resp.Diagnostics, "reset user", err, nil)
+			return
+		}
+		tflog.Info(ctx, "reset user (deletion_policy = reset); it stays on the backend as Available User", map[string]any{"user_id": id})
+		return
+	}
 	resolved, err := guardedWrite(ctx, r.staleGuard(&state, &resp.State, resp.Private), etag, &resp.Diagnostics,
-		func(o client.WriteOptions) error { return r.data.client.DeleteUser(ctx, state.ID.ValueString(), o) })
+		func(o client.WriteOptions) error { return r.data.client.DeleteUser(ctx, id, o) })
 	if !resolved && err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "delete user", err, nil)
 	}

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"errors"
+	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
@@ -82,4 +84,12 @@ func (v positiveDurationValidator) ValidateString(ctx context.Context, req valid
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+v.Description(ctx)+
 			", got "+req.ConfigValue.String())
 	}
+}
+
+// idValidator checks the form of an object id of the API: prefix ("usr_", "grp_", "ent_") then
+// letters, digits, '_' or '-' (api/README.md, "Tenancy and auth"). A wrong kind of id, or a name
+// where an id belongs, then fails at plan time instead of at apply.
+func idValidator(prefix, kind string) validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+$`),
+		"must be "+kind+" id such as "+prefix+"0123456789abcdef")
 }

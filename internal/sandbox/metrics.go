@@ -58,7 +58,8 @@ func (s *Server) StatusCounts() map[string]int64 {
 }
 
 // WriteCount is the number of POST/PUT/PATCH/DELETE requests under /v1 that reached the sandbox's
-// router (matched route or not, authenticated or not).
+// router (matched route or not, authenticated or not), except the activation precheck, which
+// writes nothing.
 func (s *Server) WriteCount() int64 { return s.metrics.writes.Load() }
 
 // ResetMetrics zeroes the request counters and WriteCount.

@@ -57,11 +57,18 @@ func trackingIDChar(c rune) bool {
 // countWrites counts POST/PUT/PATCH/DELETE requests under /v1 (see WriteCount).
 func (s *Server) countWrites(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isWriteMethod(r.Method) && (r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/")) {
+		if isWriteMethod(r.Method) && (r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/")) &&
+			!readOnlyPOST(r) {
 			s.metrics.addWrite()
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readOnlyPOST: a POST that writes nothing by contract (the activation precheck), so that "no
+// write reached the sandbox" stays true for a plan that only checked.
+func readOnlyPOST(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/activation/validate")
 }
 
 func isWriteMethod(m string) bool {

@@ -1,0 +1,325 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
+)
+
+// lifecycleUser is a user with an email, Integrated IM&P and (with activation) an activation
+// whose email follows the user's.
+func lifecycleUser(sb *acctest.Sandbox, email, extra, activation string) string {
+	config := sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_user" "test" {
+  group_id              = %q
+  first_name            = "Ada"
+  last_name             = "Lovelace"
+  email                 = %q
+  email_change_strategy = "cycle_imp"
+%s
+}
+
+resource "ucprov_imp_setting" "test" {
+  user_id = ucprov_user.test.id
+  enabled = true
+}
+`, acctest.GroupDenver, email, extra)
+	if activation != "" {
+		config += fmt.Sprintf(`
+resource "ucprov_activation" "test" {
+  user_id = ucprov_user.test.id
+%s
+  depends_on = [ucprov_imp_setting.test]
+}
+`, activation)
+	}
+	return config
+}
+
+func userOf(sb *acctest.Sandbox, s *terraform.State) (*client.User, error) {
+	id, err := acctest.ResourceID(s, "ucprov_user.test")
+	if err != nil {
+		return nil, err
+	}
+	return sb.Client().GetUser(acctest.Ctx(), id)
+}
+
+func checkInvitations(sb *acctest.Sandbox, want int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := acctest.ResourceID(s, "ucprov_user.test")
+		if err != nil {
+			return err
+		}
+		a, err := sb.Client().GetActivation(acctest.Ctx(), id)
+		if err != nil {
+			return err
+		}
+		if a.InvitationsSent != want {
+			return fmt.Errorf("invitations sent %d, want %d", a.InvitationsSent, want)
+		}
+		return nil
+	}
+}
+
+// TestAccActivation_invitationVersion: raising invitation_version sends the activation email
+// again while the user is not provisioned; an unchanged or lowered version sends nothing; once
+// provisioned a raise sends nothing.
+func TestAccActivation_invitationVersion(t *testing.T) {
+	sb := acctest.Start(t)
+	// pending.: the demo seed keeps the activation in pending_email_validation until accepted.
+	config := func(version int) string {
+		return lifecycleUser(sb, "pending.ada@acme.example", "", fmt.Sprintf(
+			"  send_activation_email = true\n  invitation_version = %d\n", version))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(1), Check: checkInvitations(sb, 1)}, // the activation email itself
+			{
+				Config:           config(1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkInvitations(sb, 1),
+			},
+			{
+				Config: config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(actName, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkInvitations(sb, 2),
+			},
+			{Config: config(1), Check: checkInvitations(sb, 2)}, // lowered: recorded, nothing sent
+			{
+				PreConfig: func() {
+					u, err := sb.Client().ListUsers(acctest.Ctx(), acctest.Enterprise, client.UserFilter{Email: "pending.ada@acme.example"})
+					if err != nil || len(u) != 1 {
+						t.Fatalf("user: %v %v", u, err)
+					}
+					if err := sb.AcceptInvitation(u[0].ID); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := sb.Client().WaitActivation(acctest.Ctx(), u[0].ID, client.ActivationWait{Poll: 20 * time.Millisecond}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(5),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(actName, tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+					statecheck.ExpectKnownValue(actName, tfjsonpath.New("invitation_version"), knownvalue.Int64Exact(5)),
+				},
+				Check: checkInvitations(sb, 2),
+			},
+		},
+	})
+}
+
+// TestAccActivation_emailFollowsUser: with email = ucprov_user.test.email, the plan that changes
+// the user's email (cycle_imp, which re-creates the Webex account) also shows the activation's
+// update, and the apply waits for the new email's validation: the next plan is empty.
+func TestAccActivation_emailFollowsUser(t *testing.T) {
+	sb := acctest.Start(t)
+	act := "  email    = ucprov_user.test.email\n  wait_for = \"provisioned\"\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: lifecycleUser(sb, "ada@acme.example", "", act),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(actName, tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+				},
+			},
+			{
+				Config: lifecycleUser(sb, "ada.lovelace@acme.example", "", act),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(actName, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(actName, tfjsonpath.New("status")),
+						plancheck.ExpectKnownValue(actName, tfjsonpath.New("email"), knownvalue.StringExact("ada.lovelace@acme.example")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(actName, tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+					statecheck.ExpectKnownValue(actName, tfjsonpath.New("email"), knownvalue.StringExact("ada.lovelace@acme.example")),
+				},
+			},
+			{
+				// A new email that belongs to another organisation's Webex account fails the plan
+				// (the backend's precheck), before the user's email is changed.
+				PreConfig: func() { sb.ResetMetrics() },
+				Config:    lifecycleUser(sb, sandbox.DemoExternalWebexAccount, "", act),
+				PlanOnly:  true,
+				ExpectError: errRe("Email belongs to another Webex account", sandbox.DemoExternalWebexAccount,
+					"email_conflict", "Nothing was written"),
+			},
+		},
+	})
+	if m := sb.Metrics(); metricCount(m, "PATCH", "/users/{usr}") != 0 {
+		t.Errorf("the refused email change reached the backend: %v", m)
+	}
+}
+
+// TestAccActivation_precheck: activating an existing user whose email is another
+// organisation's Webex account fails the plan (validate endpoint), and no activation is queued.
+func TestAccActivation_precheck(t *testing.T) {
+	sb := acctest.Start(t)
+	u, err := sb.Client().CreateUser(acctest.Ctx(), acctest.Enterprise, client.UserInput{
+		GroupID: acctest.GroupDenver, FirstName: "Taken", LastName: "Elsewhere", Email: sandbox.DemoExternalWebexAccount,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.ResetMetrics()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:   actConfig(sb, u.ID, ""),
+			PlanOnly: true,
+			ExpectError: errRe("Email belongs to another Webex account", "The activation of user "+u.ID+" would fail",
+				"email_conflict"),
+		}},
+	})
+	m := sb.Metrics()
+	if metricCount(m, "POST", "/activation") != 0 || metricCount(m, "POST", "/activation/validate") == 0 {
+		t.Errorf("want a precheck and no activation: %v", m)
+	}
+}
+
+// TestAccActivation_removeKeepsUser: removing the activation block of a user with IM&P removes
+// Webex only: the user keeps its name and email, IM&P stays valid, and one apply converges.
+func TestAccActivation_removeKeepsUser(t *testing.T) {
+	sb := acctest.Start(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: lifecycleUser(sb, "ada@acme.example", "", "  wait_for = \"provisioned\"\n")},
+			{
+				Config: lifecycleUser(sb, "ada@acme.example", "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(actName, plancheck.ResourceActionDestroy)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					u, err := userOf(sb, s)
+					if err != nil {
+						return err
+					}
+					if u.FirstName != "Ada" || u.Email != "ada@acme.example" {
+						return fmt.Errorf("removing the activation changed the user: %+v", u)
+					}
+					if _, err := sb.Client().GetActivation(acctest.Ctx(), u.ID); !client.IsNotFound(err) {
+						return fmt.Errorf("activation still there: %v", err)
+					}
+					imp, err := sb.Client().GetIMP(acctest.Ctx(), u.ID)
+					if err != nil || !imp.Enabled {
+						return fmt.Errorf("IM&P after removing the activation: %+v, %v", imp, err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccUser_deletionPolicyReset: destroying a user with deletion_policy = "reset" resets it
+// (name "Available User", email cleared, Webex, IM&P and call forwarding off) instead of deleting
+// it; the number, whose resource is removed without being destroyed, stays on the line.
+func TestAccUser_deletionPolicyReset(t *testing.T) {
+	sb := acctest.Start(t)
+	var userID string
+	full := lifecycleUser(sb, "grace@acme.example", "  deletion_policy = \"reset\"\n", "  wait_for = \"provisioned\"\n") + `
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = "+17205551260"
+  extension    = "1260"
+}
+
+resource "ucprov_call_forwarding" "test" {
+  user_id = ucprov_user.test.id
+  always = {
+    enabled     = true
+    destination = "+17205550100"
+  }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: full,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("deletion_policy"), knownvalue.StringExact("reset")),
+				},
+				Check: captureID("ucprov_user.test", &userID),
+			},
+			{
+				// Everything goes except the number, which leaves the configuration without being destroyed.
+				Config: sb.ProviderConfig() + `
+removed {
+  from = ucprov_user_number.test
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = ucprov_call_forwarding.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: func(*terraform.State) error {
+					c := sb.Client()
+					u, err := c.GetUser(acctest.Ctx(), userID)
+					if err != nil {
+						return fmt.Errorf("the reset user must still exist: %w", err)
+					}
+					if u.FirstName != "Available" || u.LastName != "User" || u.Email != "" {
+						return fmt.Errorf("user not reset: %+v", u)
+					}
+					n, err := c.GetNumber(acctest.Ctx(), userID)
+					if err != nil || n.PhoneNumber != "+17205551260" || n.Extension != "1260" {
+						return fmt.Errorf("the line lost its number: %+v, %v", n, err)
+					}
+					if _, err := c.GetActivation(acctest.Ctx(), userID); !client.IsNotFound(err) {
+						return fmt.Errorf("webex still active: %v", err)
+					}
+					cf, err := c.GetCallForwarding(acctest.Ctx(), userID)
+					if err != nil || cf.Always.Enabled {
+						return fmt.Errorf("call forwarding still on: %+v, %v", cf, err)
+					}
+					if imp, err := c.GetIMP(acctest.Ctx(), userID); err != nil || imp.Enabled {
+						return fmt.Errorf("IM&P still on: %+v, %v", imp, err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccUser_deletionPolicyInvalid: deletion_policy is delete or reset, checked at plan time.
+func TestAccUser_deletionPolicyInvalid(t *testing.T) {
+	sb := acctest.Start(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  deletion_policy = \"keep\"\n"),
+			PlanOnly:    true,
+			ExpectError: errRe("deletion_policy", "value must be one of"),
+		}},
+	})
+}
