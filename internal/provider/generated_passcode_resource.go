@@ -109,9 +109,7 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 	if !req.State.Raw.IsNull() {
 		var state generatedPasscodeModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !state.EnterpriseID.Equal(plan.EnterpriseID) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
-		}
+		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() {
 		checkEnterpriseVisible(ctx, r.data.client, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)

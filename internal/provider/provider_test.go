@@ -47,6 +47,11 @@ resource "ucprov_user" "test" {
   endpoint        = %q
   token           = "x"
   request_timeout = "soon"
+}`, sb.URL()), []string{"Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration"}},
+		{fmt.Sprintf(`provider "ucprov" {
+  endpoint        = %q
+  token           = "x"
+  request_timeout = "-1s"
 }`, sb.URL()), []string{"Invalid request_timeout", "positive Go duration"}},
 		{fmt.Sprintf(`provider "ucprov" {
   endpoint = %q

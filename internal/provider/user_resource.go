@@ -185,18 +185,11 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 
-	if config.EnterpriseID.IsNull() {
-		ent := types.StringValue(r.data.enterpriseID)
-		if r.data.enterpriseID == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
-				"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
-					"(or the "+EnvEnterpriseID+" environment variable).")
-			return
-		}
-		plan.EnterpriseID = ent
-		if state != nil && !state.EnterpriseID.Equal(ent) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
-		}
+	if !defaultEnterprise(r.data, config.EnterpriseID, &plan.EnterpriseID, &resp.Diagnostics) {
+		return
+	}
+	if config.EnterpriseID.IsNull() && state != nil { // a configured change is replaced by the schema
+		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	if config.CallingLineIDFirstName.IsNull() {
 		plan.CallingLineIDFirstName = plan.FirstName

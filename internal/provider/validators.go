@@ -62,22 +62,25 @@ func extensionValidator() validator.String {
 	return ruleValidator{"must be 2 to 10 digits", rules.ValidateExtension}
 }
 
-// durationValidator checks a Go duration string such as "30s".
-type durationValidator struct{}
+// positiveDurationValidator refuses a zero or negative duration. The attribute's type
+// (timetypes.GoDuration) refuses, before any validator runs, a value that is not a Go duration.
+type positiveDurationValidator struct{}
 
-var _ validator.String = durationValidator{}
+var _ validator.String = positiveDurationValidator{}
 
-func (durationValidator) Description(_ context.Context) string {
+func (positiveDurationValidator) Description(_ context.Context) string {
 	return "must be a positive Go duration such as 30s or 2m"
 }
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
+	if err == nil && d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+v.Description(ctx)+
 			", got "+req.ConfigValue.String())
 	}
