@@ -68,6 +68,12 @@ if [[ $code -ne 0 ]] || ! grep -q "No changes" "$work/plan2.txt"; then
 fi
 grep "No changes" "$work/plan2.txt"
 
+if "$terraform" output -raw invitations >/dev/null 2>&1; then
+  echo "==> invitations (ucprov_invitations: everyone of Denver not active yet was emailed)"
+  "$terraform" output -raw invitations
+  echo
+fi
+
 if "$terraform" output -raw activation_status >/dev/null 2>&1; then
   echo "==> activation status (the portal's report, from data.ucprov_activation_status)"
   "$terraform" output -raw activation_status

@@ -1,6 +1,7 @@
 # Quick start: three Webex calling users in the sandbox's demo enterprise (ent_acme), each with a
 # number, an extension, an E911 address, Integrated IM&P and a Webex activation that is waited for
-# until provisioned; then the portal's activation status report. `make demo` runs this against a local sandbox; the
+# until provisioned; a newcomer who has not accepted the invitation yet and a group-wide
+# invitation; then the portal's activation status report. `make demo` runs this against a local sandbox; the
 # provider reads UCPROV_ENDPOINT, UCPROV_TOKEN and UCPROV_ENTERPRISE_ID from the environment.
 
 terraform {
@@ -75,9 +76,40 @@ resource "ucprov_activation" "people" {
   depends_on = [ucprov_imp_setting.people, ucprov_user_number.people]
 }
 
-# The activation status report, read after the activations.
+# A newcomer who has not accepted the Webex invitation yet (the demo sandbox keeps "pending."
+# users in pending_email_validation). The activation's email follows the user's.
+resource "ucprov_user" "newcomer" {
+  group_id   = "grp_denver"
+  first_name = "Katherine"
+  last_name  = "Johnson"
+  email      = "pending.katherine@acme.example"
+}
+
+resource "ucprov_activation" "newcomer" {
+  user_id               = ucprov_user.newcomer.id
+  email                 = ucprov_user.newcomer.email
+  send_activation_email = true
+}
+
+# User Hub's "send invitations": email everyone of Denver who has not activated yet (here the
+# newcomer; the provisioned users are skipped). Change "round" to send them again.
+resource "ucprov_invitations" "denver" {
+  group_id = "grp_denver"
+  triggers = {
+    round = "1"
+  }
+
+  depends_on = [ucprov_activation.people, ucprov_activation.newcomer]
+}
+
+# The activation status report, read after the activations and the invitations.
 data "ucprov_activation_status" "acme" {
-  depends_on = [ucprov_activation.people]
+  depends_on = [ucprov_activation.people, ucprov_invitations.denver]
+}
+
+output "invitations" {
+  value = format("invitations job %s: sent %d, skipped %d, failed %d", ucprov_invitations.denver.job_id,
+  ucprov_invitations.denver.sent, ucprov_invitations.denver.skipped, ucprov_invitations.denver.failed)
 }
 
 output "activation_status" {

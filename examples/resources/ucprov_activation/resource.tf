@@ -14,6 +14,12 @@ resource "ucprov_activation" "ada" {
   user_id = ucprov_user.ada.id
   package = "webex_suite" # default webex_calling; a change updates in place
 
+  # Follows the user's email: an email change is planned here too and converges in one apply.
+  email = ucprov_user.ada.email
+
+  # Raise to send the activation email again while Ada is not provisioned (a warning once she is).
+  invitation_version = 1
+
   # Used only when the activation is created.
   send_activation_email = true
   email_subject         = "Your Webex account"

@@ -14,4 +14,8 @@ resource "ucprov_user" "ada" {
   # Changing the email of a user with IM&P enabled: let the provider disable IM&P, change the
   # email and enable IM&P again in one apply.
   email_change_strategy = "cycle_imp"
+
+  # On destroy, the Spectrum portal's Reset User instead of a delete: the user becomes
+  # "Available User" and the line keeps its number and extension.
+  deletion_policy = "reset"
 }

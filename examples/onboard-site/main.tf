@@ -1,0 +1,114 @@
+# Onboard a site: the users of one group (here the Paris office of the demo enterprise) with a
+# number from the group's free inventory, an extension, a generated voicemail passcode, an E911
+# address (France has no state), a Webex activation whose email follows the user's, and one
+# group-wide invitation for everyone who has not activated yet.
+
+variable "group_id" {
+  description = "The site's group (location)."
+  type        = string
+  default     = "grp_paris"
+}
+
+variable "people" {
+  description = "The site's users: key => names, email, number (from the group's inventory) and extension."
+  type = map(object({
+    first  = string
+    last   = string
+    email  = string
+    number = string
+    ext    = string
+  }))
+  default = {
+    marie  = { first = "Marie", last = "Curie", email = "marie.curie@acme.example", number = "+33634333201", ext = "3301" }
+    pierre = { first = "Pierre", last = "Curie", email = "pierre.curie@acme.example", number = "+33634333202", ext = "3302" }
+    # The demo sandbox keeps "pending." users waiting for their invitation to be accepted.
+    irene = { first = "Irene", last = "Joliot", email = "pending.irene@acme.example", number = "+33634333203", ext = "3303" }
+  }
+}
+
+variable "invitation_round" {
+  description = "Increase to email everyone of the site who has not activated Webex yet again."
+  type        = string
+  default     = "1"
+}
+
+# The group's free numbers, for the next hires (a mistyped group_id fails the plan naming it).
+data "ucprov_available_numbers" "site" {
+  group_id = var.group_id
+
+  depends_on = [ucprov_user_number.site]
+}
+
+# A passcode per user that the enterprise's policy accepts and that is not the user's number or
+# extension (values, not references to the user: no cycle).
+resource "ucprov_generated_passcode" "site" {
+  for_each = var.people
+
+  avoid = [each.value.number, each.value.ext]
+}
+
+resource "ucprov_user" "site" {
+  for_each = var.people
+
+  group_id           = var.group_id
+  first_name         = each.value.first
+  last_name          = each.value.last
+  email              = each.value.email
+  voicemail_passcode = ucprov_generated_passcode.site[each.key].result
+}
+
+resource "ucprov_user_number" "site" {
+  for_each = var.people
+
+  user_id      = ucprov_user.site[each.key].id
+  phone_number = each.value.number
+  extension    = each.value.ext
+}
+
+resource "ucprov_e911_address" "site" {
+  for_each = var.people
+
+  user_id     = ucprov_user.site[each.key].id
+  address1    = "12 rue de la paix"
+  city        = "Paris"
+  postal_code = "75002"
+  country     = "FR"
+
+  depends_on = [ucprov_user_number.site]
+}
+
+resource "ucprov_activation" "site" {
+  for_each = var.people
+
+  user_id = ucprov_user.site[each.key].id
+  email   = ucprov_user.site[each.key].email # an email change is planned here too
+}
+
+# Everyone of the site whose activation waits (for an email, a validation, or after an error)
+# gets the activation email; change invitation_round to send it again.
+resource "ucprov_invitations" "site" {
+  group_id = var.group_id
+  triggers = {
+    round = var.invitation_round
+    users = join(",", sort([for a in ucprov_activation.site : a.user_id]))
+  }
+}
+
+output "site" {
+  value = {
+    for k in sort(keys(var.people)) : k => format("%s %s x%s", ucprov_user.site[k].id,
+    ucprov_user_number.site[k].phone_number, ucprov_user_number.site[k].extension)
+  }
+}
+
+output "next_free_numbers" {
+  value = slice(data.ucprov_available_numbers.site.numbers, 0, 3)
+}
+
+output "invitations" {
+  value = {
+    sent    = ucprov_invitations.site.sent
+    skipped = ucprov_invitations.site.skipped
+    failed  = ucprov_invitations.site.failed
+  }
+}
