@@ -94,6 +94,7 @@ type Reader struct {
 	c    *client.Client
 
 	mu          sync.Mutex
+	createdHere map[string]bool // users this process created
 	dirtyUsers  map[string]bool
 	dirtyEnts   map[string]bool
 	dirtyAll    bool
@@ -137,6 +138,7 @@ func New(opts Options) *Reader {
 	}
 	return &Reader{
 		opts:        opts,
+		createdHere: map[string]bool{},
 		dirtyUsers:  map[string]bool{},
 		dirtyEnts:   map[string]bool{},
 		ents:        map[string]*entState{},
@@ -177,6 +179,25 @@ func (r *Reader) ObserveWrite(_ string, rawPath string) {
 	default:
 		r.dirtyAll = true
 	}
+}
+
+// MarkCreated records that this process created user id (ucprov_user's Create calls it with the
+// id the backend answered). Terraform plans a resource again during the apply once a value that
+// was unknown at plan time (such as this id) is known; the plan-time checks that read the backend
+// are not repeated for a user created in the same apply: the plan already warned about what it
+// could see, and the backend enforces the same rules on the write.
+func (r *Reader) MarkCreated(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.createdHere[id] = true
+	r.dirtyUsers[id] = true
+}
+
+// CreatedHere reports whether this process created user id (see MarkCreated).
+func (r *Reader) CreatedHere(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.createdHere[id]
 }
 
 // notFound is the answer for an object a page shows the user does not have: the 404 its GET

@@ -400,3 +400,14 @@ func TestPlanChecks(t *testing.T) {
 		t.Fatalf("group reads: %d", got)
 	}
 }
+
+func TestMarkCreated(t *testing.T) {
+	r := bulkread.New(bulkread.Options{})
+	if r.CreatedHere("usr_1") {
+		t.Fatal("a user nobody created is reported as created here")
+	}
+	r.MarkCreated("usr_1")
+	if !r.CreatedHere("usr_1") || r.CreatedHere("usr_2") {
+		t.Fatalf("CreatedHere after MarkCreated(usr_1): usr_1=%v usr_2=%v", r.CreatedHere("usr_1"), r.CreatedHere("usr_2"))
+	}
+}

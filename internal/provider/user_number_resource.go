@@ -150,6 +150,12 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	userID := plan.UserID.ValueString()
+	if state == nil && r.data.reads().CreatedHere(userID) {
+		// Planned again during the apply that created the user: the plan warned about holders
+		// (user id unknown then), and the backend enforces the rules on the PUT. Reading the user
+		// and the holders again here would cost requests per user and tell nothing new.
+		return
+	}
 	if (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension)) {
 		u, err := r.data.reads().User(ctx, r.data.enterpriseID, userID)
 		if client.IsNotFound(err) {
