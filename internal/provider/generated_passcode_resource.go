@@ -111,7 +111,7 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
 		}
 	}
-	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() {
+	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
 		checkEnterpriseVisible(ctx, r.data.client, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)

@@ -11,6 +11,17 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
+// reachable reports whether the API answered the provider's check of its default enterprise
+// (memoized per process, bounded by accessCheckTimeout). The plan-time checks of issue 10 skip
+// their reads when it did not: Configure already reported why, and a silent endpoint must not
+// cost one request timeout (times the retries) per check.
+func (d *providerData) reachable(ctx context.Context) bool {
+	if d.enterpriseID == "" {
+		return true
+	}
+	return d.access.check(ctx, d.client, d.enterpriseID) == nil
+}
+
 // defaultEnterprise fills *ent from the provider's default enterprise when the configuration
 // leaves it null; it reports false (with an error on enterprise_id) when there is none.
 func defaultEnterprise(data *providerData, config types.String, ent *types.String, diags *diag.Diagnostics) bool {
