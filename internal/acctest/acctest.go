@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +128,28 @@ func ResourceID(s *terraform.State, name string) (string, error) {
 		return "", fmt.Errorf("resource %s not in state", name)
 	}
 	return rs.Primary.ID, nil
+}
+
+// UserConfig is the HCL of resource "ucprov_user" "test" in the demo seed's Denver group: the
+// user most acceptance tests build on. Each extra line (`email = "ada@acme.example"`) goes
+// inside the block.
+func UserConfig(first, last string, extra ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nresource \"ucprov_user\" \"test\" {\n  group_id   = %q\n  first_name = %q\n  last_name  = %q\n", GroupDenver, first, last)
+	for _, line := range extra {
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// DeleteUserOutOfBand returns a PreConfig that deletes the user *id outside Terraform (as an admin
+// would in the portal), failing the test when the backend refuses. id is read when the step runs.
+func (s *Sandbox) DeleteUserOutOfBand(t *testing.T, id *string) func() {
+	return func() {
+		t.Helper()
+		if err := s.Client().DeleteUser(Ctx(), *id, client.WriteOptions{}); err != nil {
+			t.Fatalf("delete user %s out of band: %v", *id, err)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -83,6 +85,27 @@ func TestReliabilityFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			planEmpty(ctx, t, wd)
+			if !full() && os.Getenv("UCPROV_RELIABILITY") != "update" {
+				return
+			}
+
+			// Updates under faults: every user's department changes (PATCH with If-Match, where a
+			// write that committed but lost its answer meets its own new etag on the retry).
+			if err := sb.Restart(ctx, func(o *SandboxOptions) { o.FaultRate = 0.3 }); err != nil {
+				t.Fatal(err)
+			}
+			cfg.Department = "Sales"
+			if err := wd.WriteConfig(cfg); err != nil {
+				t.Fatal(err)
+			}
+			applyConverges(ctx, t, wd)
+			planEmpty(ctx, t, wd)
+			if err := sb.Restart(ctx, func(o *SandboxOptions) { o.FaultRate = 0 }); err != nil {
+				t.Fatal(err)
+			}
+			if err := CheckBackend(ctx, sb, cfg); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }
@@ -225,5 +248,57 @@ func TestReliabilityTwoWorkdirs(t *testing.T) {
 		if !strings.Contains(r.Output, "Apply complete!") {
 			t.Errorf("apply output: %s", r.Output)
 		}
+	}
+}
+
+// Item 4, the mechanism: a POST committed just before a SIGKILL is answered again from its
+// Idempotency-Key after the restart (same user, nothing new), so a client that lost the answer
+// and retries creates no duplicate.
+func TestReliabilityIdempotencyKeySurvivesKill(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := startSandbox(t, SandboxOptions{})
+	post := func() (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, sb.URL+"/v1/enterprises/ent_acme/users",
+			strings.NewReader(`{"groupId":"grp_denver","firstName":"Kill","lastName":"Nine","email":"kill9@acme.example"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+sb.Token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "6f1d3c1e-0000-4000-8000-000000000009")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		var u struct{ ID string }
+		if err := json.NewDecoder(res.Body).Decode(&u); err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, u.ID
+	}
+	status, first := post()
+	if status != http.StatusCreated || first == "" {
+		t.Fatalf("create: %d %q", status, first)
+	}
+	if err := sb.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	status, again := post()
+	if status != http.StatusCreated || again != first {
+		t.Errorf("the retry after the restart: %d %q, want 201 %q (the first answer)", status, again, first)
+	}
+	c, err := sb.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := c.ListUsers(ctx, sb.EnterpriseID, client.UserFilter{Email: "kill9@acme.example"})
+	if err != nil || len(users) != 1 {
+		t.Errorf("users with the email after the retry: %d (%v)", len(users), err)
 	}
 }

@@ -162,6 +162,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"(the old user is deactivated).",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{idValidator("usr_", "a user")},
 			},
 			"wait_for": schema.StringAttribute{
 				MarkdownDescription: "What the apply waits for: `queued` (default: the activation is accepted, the " +

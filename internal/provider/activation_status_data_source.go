@@ -102,7 +102,10 @@ func (d *activationStatusDataSource) Schema(_ context.Context, _ datasource.Sche
 			"csv": schema.StringAttribute{
 				MarkdownDescription: "The portal's Export of the same rows, as the backend produces it: RFC 4180 CSV " +
 					"with CRLF line ends and a header row (`User ID,Group ID,Location,License,Service Type,Service ID," +
-					"Extension,First Name,Last Name,Email,Status`). Write it out with `local_file`.",
+					"Extension,First Name,Last Name,Email,Status`). A cell that a spreadsheet would run as a formula " +
+					"(one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return; a plain E.164 number such as " +
+					"`+17205551200` excepted) starts with a `'` (OWASP CSV injection); `users` keeps the values as they are. " +
+					"Write it out with `local_file`.",
 				Computed: true,
 			},
 			"enterprise_id": schema.StringAttribute{

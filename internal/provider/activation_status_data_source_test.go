@@ -253,3 +253,34 @@ func statusCheckCSV(sb *acctest.Sandbox, name string, f client.ActivationFilter)
 		return nil
 	}
 }
+
+// TestAccActivationStatusDataSource_csvInjection: a name that a spreadsheet would run as a formula
+// is neutralised in csv (a leading '), while users keeps it as it is and a plain E.164 number stays.
+func TestAccActivationStatusDataSource_csvInjection(t *testing.T) {
+	sb := acctest.Start(t)
+	evil := actUser(t, sb, `=HYPERLINK("http://evil.example","x")`, "@Sum", "evil@acme.example")
+	if _, err := sb.Client().PutNumber(acctest.Ctx(), evil, client.NumberInput{PhoneNumber: "+17205551231", Extension: "1231"}, client.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	actProvision(t, sb, evil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sb.ProviderConfig() + `data "ucprov_activation_status" "all" {}`,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr("data.ucprov_activation_status.all", "users.0.first_name", `=HYPERLINK("http://evil.example","x")`),
+				func(s *terraform.State) error {
+					got := s.RootModule().Resources["data.ucprov_activation_status.all"].Primary.Attributes["csv"]
+					recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
+					if err != nil || len(recs) != 2 {
+						return fmt.Errorf("csv %q (%v)", got, err)
+					}
+					if recs[1][7] != `'=HYPERLINK("http://evil.example","x")` || recs[1][8] != "'@Sum" || recs[1][5] != "+17205551231" {
+						return fmt.Errorf("csv row not neutralised as expected: %q", recs[1])
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}

@@ -114,6 +114,7 @@ func (r *callForwardingResource) Schema(_ context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "The user (`usr_…`). Changing it replaces the resource.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{idValidator("usr_", "a user")},
 			},
 		},
 	}

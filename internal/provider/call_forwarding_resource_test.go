@@ -18,18 +18,12 @@ import (
 const cfName = "ucprov_call_forwarding.test"
 
 func cfConfig(sb *acctest.Sandbox, body string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-
+	return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace") + fmt.Sprintf(`
 resource "ucprov_call_forwarding" "test" {
   user_id = ucprov_user.test.id
 %s
 }
-`, acctest.GroupDenver, body)
+`, body)
 }
 
 func TestAccCallForwarding_basic(t *testing.T) {
@@ -103,12 +97,8 @@ func TestAccCallForwarding_basic(t *testing.T) {
 			{
 				// The user disappears (deleted in the portal): the plan creates the user and its
 				// forwarding again.
-				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
-						t.Fatalf("delete out of band: %v", err)
-					}
-				},
-				Config: cfConfig(sb, second),
+				PreConfig: sb.DeleteUserOutOfBand(t, &userID),
+				Config:    cfConfig(sb, second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(cfName, plancheck.ResourceActionCreate),
@@ -117,13 +107,7 @@ func TestAccCallForwarding_basic(t *testing.T) {
 			},
 			{
 				// Destroying the resource alone turns every forward off; the user stays.
-				Config: sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-`, acctest.GroupDenver),
+				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace"),
 				Check: checkCF(sb, &userID, func(cf *client.CallForwarding) error {
 					if cf.Always.Enabled || cf.Busy.Enabled || cf.NoAnswer.Enabled {
 						return fmt.Errorf("destroy should turn every forward off: %+v", cf)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -38,13 +40,13 @@ type directorySyncResource struct{ data *providerData }
 
 // directorySyncModel maps the ucprov_directory_sync resource.
 type directorySyncModel struct {
-	ID           types.String   `tfsdk:"id"`
-	EnterpriseID types.String   `tfsdk:"enterprise_id"`
-	Triggers     types.Map      `tfsdk:"triggers"`
-	Status       types.String   `tfsdk:"status"`
-	JobID        types.String   `tfsdk:"job_id"`
-	CompletedAt  types.String   `tfsdk:"completed_at"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String      `tfsdk:"id"`
+	EnterpriseID types.String      `tfsdk:"enterprise_id"`
+	Triggers     types.Map         `tfsdk:"triggers"`
+	Status       types.String      `tfsdk:"status"`
+	JobID        types.String      `tfsdk:"job_id"`
+	CompletedAt  timetypes.RFC3339 `tfsdk:"completed_at"`
+	Timeouts     timeouts.Value    `tfsdk:"timeouts"`
 }
 
 func (r *directorySyncResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,6 +63,7 @@ func (r *directorySyncResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"A sync cannot be undone: destroying this resource only removes it from the state.",
 		Attributes: map[string]schema.Attribute{
 			"completed_at": schema.StringAttribute{
+				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the sync ended (RFC 3339). The next sync is allowed 24 hours later.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -73,6 +76,7 @@ func (r *directorySyncResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Same as `job_id`.",
@@ -122,20 +126,13 @@ func (r *directorySyncResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() || !config.EnterpriseID.IsNull() {
 		return
 	}
-	if r.data.enterpriseID == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
-			"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
-				"(or the "+EnvEnterpriseID+" environment variable).")
+	if !defaultEnterprise(r.data, config.EnterpriseID, &plan.EnterpriseID, &resp.Diagnostics) {
 		return
 	}
-	ent := types.StringValue(r.data.enterpriseID)
-	plan.EnterpriseID = ent
 	if !req.State.Raw.IsNull() {
 		var state directorySyncModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !state.EnterpriseID.Equal(ent) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
-		}
+		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -257,9 +254,9 @@ func (m *directorySyncModel) fromAPI(ent string, job *client.Job) {
 	m.JobID = types.StringValue(job.ID)
 	m.EnterpriseID = types.StringValue(ent)
 	m.Status = types.StringValue(job.Status)
-	m.CompletedAt = types.StringNull()
+	m.CompletedAt = timetypes.NewRFC3339Null()
 	if job.Terminal() && !job.UpdatedAt.IsZero() {
-		m.CompletedAt = types.StringValue(job.UpdatedAt.UTC().Format(time.RFC3339))
+		m.CompletedAt = timetypes.NewRFC3339TimeValue(job.UpdatedAt.UTC())
 	}
 }
 

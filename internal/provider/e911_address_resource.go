@@ -106,6 +106,7 @@ func (r *e911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The user (`usr_…`). Changing it replaces the address.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{idValidator("usr_", "a user")},
 			},
 		},
 	}

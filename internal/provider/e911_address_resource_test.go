@@ -19,13 +19,7 @@ const e911Name = "ucprov_e911_address.test"
 
 // e911Config is a user with a number and an E911 address in lower case and unabbreviated.
 func e911Config(sb *acctest.Sandbox, number, address string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-
+	return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace") + fmt.Sprintf(`
 resource "ucprov_user_number" "test" {
   user_id      = ucprov_user.test.id
   phone_number = %q
@@ -35,7 +29,7 @@ resource "ucprov_e911_address" "test" {
   user_id = ucprov_user.test.id
 %s
 }
-`, acctest.GroupDenver, number, address)
+`, number, address)
 }
 
 const whiteHouse = `

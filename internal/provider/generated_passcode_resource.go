@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -65,6 +66,7 @@ func (r *generatedPasscodeResource) Schema(_ context.Context, _ resource.SchemaR
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A constant `none` (the passcode has no backend object).",
@@ -107,9 +109,7 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 	if !req.State.Raw.IsNull() {
 		var state generatedPasscodeModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !state.EnterpriseID.Equal(plan.EnterpriseID) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
-		}
+		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
 		checkEnterpriseVisible(ctx, r.data.client, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)

@@ -134,18 +134,12 @@ func TestAccIMP_emailRequiredNewUser(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Alan"
-  last_name  = "Turing"
-}
-
+			Config: sb.ProviderConfig() + acctest.UserConfig("Alan", "Turing") + `
 resource "ucprov_imp_setting" "test" {
   user_id = ucprov_user.test.id
   enabled = true
 }
-`, acctest.GroupDenver),
+`,
 			// Terraform plans again during the apply, once the user's id is known: the check runs then,
 			// before IM&P is written.
 			ExpectError: errRe("Email required for Integrated IM&P", "(Alan Turing) has no email", "rule email_required"),
@@ -166,11 +160,7 @@ func TestAccIMP_userDeleted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: impConfig(sb, userID, true)},
 			{
-				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), userID, client.WriteOptions{}); err != nil {
-						t.Fatalf("delete the user out of band: %v", err)
-					}
-				},
+				PreConfig:   sb.DeleteUserOutOfBand(t, &userID),
 				Config:      impConfig(sb, userID, true),
 				PlanOnly:    true,
 				ExpectError: errRe("User not found", userID, "does not exist"),

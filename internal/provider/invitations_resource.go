@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -39,16 +41,16 @@ type invitationsResource struct{ data *providerData }
 
 // invitationsModel maps the ucprov_invitations resource.
 type invitationsModel struct {
-	ID           types.String   `tfsdk:"id"`
-	EnterpriseID types.String   `tfsdk:"enterprise_id"`
-	GroupID      types.String   `tfsdk:"group_id"`
-	Triggers     types.Map      `tfsdk:"triggers"`
-	JobID        types.String   `tfsdk:"job_id"`
-	Sent         types.Int64    `tfsdk:"sent"`
-	Skipped      types.Int64    `tfsdk:"skipped"`
-	Failed       types.Int64    `tfsdk:"failed"`
-	CompletedAt  types.String   `tfsdk:"completed_at"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String      `tfsdk:"id"`
+	EnterpriseID types.String      `tfsdk:"enterprise_id"`
+	GroupID      types.String      `tfsdk:"group_id"`
+	Triggers     types.Map         `tfsdk:"triggers"`
+	JobID        types.String      `tfsdk:"job_id"`
+	Sent         types.Int64       `tfsdk:"sent"`
+	Skipped      types.Int64       `tfsdk:"skipped"`
+	Failed       types.Int64       `tfsdk:"failed"`
+	CompletedAt  timetypes.RFC3339 `tfsdk:"completed_at"`
+	Timeouts     timeouts.Value    `tfsdk:"timeouts"`
 }
 
 func (r *invitationsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -71,6 +73,7 @@ func (r *invitationsResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"`triggers` sends nothing. Destroying the resource changes nothing on the backend.",
 		Attributes: map[string]schema.Attribute{
 			"completed_at": schema.StringAttribute{
+				CustomType:          timetypes.RFC3339Type{},
 				MarkdownDescription: "When the job ended (RFC 3339).",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -83,6 +86,7 @@ func (r *invitationsResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"failed": counter("Users waiting for an invitation who could not get one (no email)."),
 			"group_id": schema.StringAttribute{
@@ -90,6 +94,7 @@ func (r *invitationsResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"plan time. A change sends the invitations of the new scope.",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{idValidator("grp_", "a group")},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Same as `job_id`.",
@@ -299,9 +304,9 @@ func (m *invitationsModel) fromAPI(ent string, job *client.Job) {
 			m.GroupID = types.StringValue(res.GroupID)
 		}
 	}
-	m.CompletedAt = types.StringNull()
+	m.CompletedAt = timetypes.NewRFC3339Null()
 	if job.Terminal() && !job.UpdatedAt.IsZero() {
-		m.CompletedAt = types.StringValue(job.UpdatedAt.UTC().Format(time.RFC3339))
+		m.CompletedAt = timetypes.NewRFC3339TimeValue(job.UpdatedAt.UTC())
 	}
 }
 

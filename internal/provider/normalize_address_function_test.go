@@ -108,11 +108,7 @@ output "bad" {
 locals {
   address = ` + address + `
 }
-resource "ucprov_user" "test" {
-  group_id   = "` + acctest.GroupDenver + `"
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
+` + acctest.UserConfig("Ada", "Lovelace") + `
 resource "ucprov_e911_address" "test" {
   user_id     = ucprov_user.test.id
   address1    = local.address.address1

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
@@ -20,22 +19,6 @@ func (d *providerData) reachable(ctx context.Context) bool {
 		return true
 	}
 	return d.access.check(ctx, d.client, d.enterpriseID) == nil
-}
-
-// defaultEnterprise fills *ent from the provider's default enterprise when the configuration
-// leaves it null; it reports false (with an error on enterprise_id) when there is none.
-func defaultEnterprise(data *providerData, config types.String, ent *types.String, diags *diag.Diagnostics) bool {
-	if !config.IsNull() {
-		return true
-	}
-	if data.enterpriseID == "" {
-		diags.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
-			"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
-				"(or the "+EnvEnterpriseID+" environment variable).")
-		return false
-	}
-	*ent = types.StringValue(data.enterpriseID)
-	return true
 }
 
 // checkEnterpriseVisible is the plan-time check that the token can see enterprise ent: an id it

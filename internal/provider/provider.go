@@ -10,9 +10,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -50,14 +52,14 @@ type ucprovProvider struct {
 
 // ucprovProviderModel maps the provider block.
 type ucprovProviderModel struct {
-	Endpoint          types.String  `tfsdk:"endpoint"`
-	Token             types.String  `tfsdk:"token"`
-	EnterpriseID      types.String  `tfsdk:"enterprise_id"`
-	MaxRetries        types.Int64   `tfsdk:"max_retries"`
-	RequestTimeout    types.String  `tfsdk:"request_timeout"`
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
-	MaxRetryWait      types.String  `tfsdk:"max_retry_wait"`
-	BulkRead          types.String  `tfsdk:"bulk_read"`
+	Endpoint          types.String         `tfsdk:"endpoint"`
+	Token             types.String         `tfsdk:"token"`
+	EnterpriseID      types.String         `tfsdk:"enterprise_id"`
+	MaxRetries        types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout    timetypes.GoDuration `tfsdk:"request_timeout"`
+	RequestsPerSecond types.Float64        `tfsdk:"requests_per_second"`
+	MaxRetryWait      timetypes.GoDuration `tfsdk:"max_retry_wait"`
+	BulkRead          types.String         `tfsdk:"bulk_read"`
 }
 
 // providerData is what Configure hands to every resource and data source.
@@ -130,7 +132,8 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of one HTTP attempt, as a Go duration (`30s`, `2m`). Defaults to `30s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				CustomType:          timetypes.GoDurationType{},
+				Validators:          []validator.String{positiveDurationValidator{}},
 			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side request rate limit. Unset means no limit; in both cases the " +
@@ -143,7 +146,8 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"of the API (on a 429 or 503) is honoured up to it; other retries back off exponentially up to " +
 					"`30s` (or this value, when lower). Defaults to `120s`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{positiveDurationValidator{}},
 			},
 			"bulk_read": schema.StringAttribute{
 				MarkdownDescription: "How resources are read during refresh: `auto` (default) reads from the API's bulk " +
@@ -167,10 +171,15 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	for attr, v := range map[string]types.String{
-		"endpoint": cfg.Endpoint, "token": cfg.Token, "enterprise_id": cfg.EnterpriseID, "request_timeout": cfg.RequestTimeout,
-		"max_retry_wait": cfg.MaxRetryWait, "bulk_read": cfg.BulkRead,
+	// A slice, not a map: the diagnostics come in a fixed order (the schema's).
+	for _, setting := range []struct {
+		attr  string
+		value attr.Value
+	}{
+		{"endpoint", cfg.Endpoint}, {"token", cfg.Token}, {"enterprise_id", cfg.EnterpriseID},
+		{"request_timeout", cfg.RequestTimeout}, {"max_retry_wait", cfg.MaxRetryWait}, {"bulk_read", cfg.BulkRead},
 	} {
+		attr, v := setting.attr, setting.value
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown "+attr,
 				"The provider cannot be configured because "+attr+" is not known until apply. "+
@@ -202,13 +211,10 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	timeout := defaultRequestTimeout
-	if s := cfg.RequestTimeout.ValueString(); s != "" {
-		timeout, _ = time.ParseDuration(s) // validated by durationValidator
-	}
-	maxRetryWait := defaultMaxRetryWait
-	if s := cfg.MaxRetryWait.ValueString(); s != "" {
-		maxRetryWait, _ = time.ParseDuration(s) // validated by durationValidator
+	timeout := durationOr(cfg.RequestTimeout, defaultRequestTimeout, &resp.Diagnostics)
+	maxRetryWait := durationOr(cfg.MaxRetryWait, defaultMaxRetryWait, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	retryWaitMax := client.DefaultRetryWaitMax
 	if maxRetryWait < retryWaitMax {
@@ -285,6 +291,17 @@ func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewUsersDataSource,
 		NewActivationStatusDataSource,
 	}
+}
+
+// durationOr returns the configured duration, or def when it is not set. The type
+// (timetypes.GoDuration) has refused anything that is not a Go duration at validation.
+func durationOr(v timetypes.GoDuration, def time.Duration, diags *diag.Diagnostics) time.Duration {
+	if v.IsNull() || v.ValueString() == "" {
+		return def
+	}
+	d, ds := v.ValueGoDuration()
+	diags.Append(ds...)
+	return d
 }
 
 // stringOrEnv returns the configured value, or else the environment variable.

@@ -47,6 +47,11 @@ resource "ucprov_user" "test" {
   endpoint        = %q
   token           = "x"
   request_timeout = "soon"
+}`, sb.URL()), []string{"Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration"}},
+		{fmt.Sprintf(`provider "ucprov" {
+  endpoint        = %q
+  token           = "x"
+  request_timeout = "-1s"
 }`, sb.URL()), []string{"Invalid request_timeout", "positive Go duration"}},
 		{fmt.Sprintf(`provider "ucprov" {
   endpoint = %q
@@ -139,6 +144,46 @@ provider "ucprov" {
 	})
 }
 
+// TestAccProvider_resourceEnterpriseNotVisible: a user of another enterprise than the provider's
+// (its own enterprise_id) is read only after the token is checked against that enterprise: with a
+// token that sees the provider's enterprise but not the user's, the plan fails naming the
+// enterprise, and the user stays in state (not read as deleted).
+func TestAccProvider_resourceEnterpriseNotVisible(t *testing.T) {
+	sb := acctest.Start(t)
+	cfg := func(token string) string {
+		return fmt.Sprintf(`
+provider "ucprov" {
+  endpoint      = %q
+  token         = %q
+  enterprise_id = "ent_acme"
+}
+resource "ucprov_user" "test" {
+  enterprise_id = "ent_globex"
+  group_id      = "grp_tokyo"
+  first_name    = "Kenji"
+  last_name     = "Sato"
+}
+`, sb.URL(), token)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(sb.AdminToken())},
+			{
+				Config:      cfg(acctest.AcmeAdminToken),
+				PlanOnly:    true,
+				ExpectError: errRe("Enterprise not visible with this token", "cannot see enterprise ent_globex"),
+			},
+			{
+				Config: cfg(sb.AdminToken()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // TestAccProvider_badEndpoint: an endpoint without a scheme is refused with the form it needs; one
 // that does not answer fails within about 30 s, naming what was tried.
 func TestAccProvider_badEndpoint(t *testing.T) {
@@ -172,11 +217,12 @@ resource "ucprov_user" "test" {
 }
 `, endpoint)
 	}
-	start := time.Now()
+	var start time.Time // set when the steps start: ParallelTest first waits for the serial tests
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				PreConfig:   func() { start = time.Now() },
 				Config:      cfg("uc.example.com"),
 				PlanOnly:    true,
 				ExpectError: errRe("Invalid API endpoint", "must be a URL such as https://uc.example.com"),

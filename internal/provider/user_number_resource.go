@@ -86,6 +86,7 @@ func (r *userNumberResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "The user (`usr_…`). Changing it replaces the assignment.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{idValidator("usr_", "a user")},
 			},
 		},
 	}

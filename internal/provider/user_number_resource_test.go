@@ -18,18 +18,12 @@ import (
 const numberName = "ucprov_user_number.test"
 
 func numberConfig(sb *acctest.Sandbox, numberBody string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-
+	return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace") + fmt.Sprintf(`
 resource "ucprov_user_number" "test" {
   user_id = ucprov_user.test.id
 %s
 }
-`, acctest.GroupDenver, numberBody)
+`, numberBody)
 }
 
 func TestAccUserNumber_basic(t *testing.T) {

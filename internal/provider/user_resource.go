@@ -129,6 +129,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace(),
 				},
+				Validators: []validator.String{idValidator("ent_", "an enterprise")},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "First name.",
@@ -139,7 +140,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Group (location, `grp_…`) the user belongs to. Changing it replaces the user.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idValidator("grp_", "a group"), stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "User id (`usr_…`).",
@@ -184,18 +185,11 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 
-	if config.EnterpriseID.IsNull() {
-		ent := types.StringValue(r.data.enterpriseID)
-		if r.data.enterpriseID == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("enterprise_id"), "Missing enterprise",
-				"Set enterprise_id on the resource, or a default enterprise_id in the provider block "+
-					"(or the "+EnvEnterpriseID+" environment variable).")
-			return
-		}
-		plan.EnterpriseID = ent
-		if state != nil && !state.EnterpriseID.Equal(ent) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("enterprise_id"))
-		}
+	if !defaultEnterprise(r.data, config.EnterpriseID, &plan.EnterpriseID, &resp.Diagnostics) {
+		return
+	}
+	if config.EnterpriseID.IsNull() && state != nil { // a configured change is replaced by the schema
+		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	if config.CallingLineIDFirstName.IsNull() {
 		plan.CallingLineIDFirstName = plan.FirstName
@@ -332,6 +326,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.DeletionPolicy = types.StringValue(deletionPolicyDelete)
 	}
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
+	resp.Diagnostics.Append(dropLegacySecrets(ctx, resp.Private)...) // rel: no passcode hash from earlier versions
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -123,11 +123,7 @@ func TestAccUser_basic(t *testing.T) {
 			},
 			{
 				// Deleted out of band: the plan creates it again.
-				PreConfig: func() {
-					if err := sb.Client().DeleteUser(acctest.Ctx(), id, client.WriteOptions{}); err != nil {
-						t.Fatalf("delete out of band: %v", err)
-					}
-				},
+				PreConfig: sb.DeleteUserOutOfBand(t, &id),
 				Config: userConfig(sb, `
   first_name   = "Ada"
   last_name    = "King"

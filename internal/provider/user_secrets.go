@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -22,20 +19,22 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
 )
 
-// privatePasscodeKey is the private-state key of the last passcode's salted hash, which lets the
-// "not the previous passcode" rules work at plan time for the write-only variant too.
-const privatePasscodeKey = "voicemail_passcode"
+// legacyPasscodeKey is the private-state key under which earlier versions kept a salted SHA-256 of
+// the last passcode. A 6–10 digit passcode is found from it by search in under a second, so nothing
+// derived from a secret is kept any more, and the key is removed whenever a passcode is written.
+const legacyPasscodeKey = "voicemail_passcode"
 
-type passcodeFingerprint struct {
-	Salt string `json:"salt"`
-	Hash string `json:"hash"`
+// dropLegacySecrets removes what earlier versions kept about secrets in private state (Read calls it,
+// so a refresh cleans a state written by them).
+func dropLegacySecrets(ctx context.Context, priv privateSetter) diag.Diagnostics {
+	return priv.SetKey(ctx, legacyPasscodeKey, nil)
 }
 
 // secretAttributes are the voicemail passcode and portal password attributes of ucprov_user.
 func secretAttributes() map[string]schema.Attribute {
 	passcodeRules := "6–10 digits (or the enterprise's tighter rules), not the user's phone number or extension " +
 		"or their reverse, no digit more than 5 times in a row, no run of more than 4 ascending or descending " +
-		"digits, not the previous passcode or its reverse. Every rule is checked at plan time."
+		"digits, not the previous passcode or its reverse."
 	passwordRules := "At least 6 characters with an upper-case letter, a lower-case letter, a digit and a " +
 		"non-alphanumeric character; must not contain the user's first name, last name or email local part. " +
 		"Checked at plan time."
@@ -62,15 +61,17 @@ func secretAttributes() map[string]schema.Attribute {
 		},
 		"voicemail_passcode": schema.StringAttribute{
 			MarkdownDescription: "Voicemail passcode (write-only on the API; kept in state as a sensitive value). " + passcodeRules +
-				" Prefer `voicemail_passcode_wo` with Terraform 1.11+ / OpenTofu 1.11+ to keep it out of state.",
+				" Every rule is checked at plan time. Prefer `voicemail_passcode_wo` with Terraform 1.11+ / OpenTofu 1.11+ to keep it out of state.",
 			Optional:   true,
 			Sensitive:  true,
 			Validators: []validator.String{passcodeValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("voicemail_passcode_wo"))},
 		},
 		"voicemail_passcode_wo": schema.StringAttribute{
 			MarkdownDescription: "Write-only voicemail passcode, never stored in state or plan. Sent when " +
-				"`voicemail_passcode_wo_version` changes. " + passcodeRules + " The provider keeps only a salted hash " +
-				"of the last passcode (in private state) for the \"not the previous passcode\" rules.",
+				"`voicemail_passcode_wo_version` changes. " + passcodeRules + " The provider keeps nothing derived from " +
+				"it (no hash either, in state or private state), so the \"not the previous passcode or its reverse\" rules " +
+				"are checked by the backend at apply time (an error on this attribute, `passcode_reused` or " +
+				"`passcode_reversed_reused`); every other rule is checked at plan time.",
 			Optional:   true,
 			Sensitive:  true,
 			WriteOnly:  true,
@@ -120,7 +121,8 @@ func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userM
 
 // checkSecrets applies, at plan time, the rules that need facts: the enterprise's policy (one
 // read), the user's own number and extension (one read, existing users only), the previous
-// passcode (prior state, or the salted hash in private state) and the user's names.
+// passcode (prior state of voicemail_passcode only: nothing derived from the write-only variant is
+// kept, so the backend checks that one at apply time) and the user's names.
 func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlanRequest, plan, state *userModel, diags *diag.Diagnostics) {
 	passcode, password, d := pendingSecrets(ctx, req.Config, plan, state)
 	diags.Append(d...)
@@ -147,7 +149,7 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 				addAPIError(diags, "read the user's number to check the passcode", err, nil)
 				return
 			}
-			facts.IsPrevious = previousPasscode(ctx, req, state)
+			facts.IsPrevious = previousPasscode(state)
 		}
 		for _, v := range rules.CheckPasscode(passcode.value, pol, facts) {
 			diags.AddAttributeError(path.Root(passcode.attr), "Invalid "+passcode.attr, ruleMessage(v))
@@ -161,25 +163,19 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	}
 }
 
-// previousPasscode recognises the last passcode: the stored attribute's prior value, or the salted
-// hash kept in private state after the last write (write-only variant, or an imported user).
-func previousPasscode(ctx context.Context, req resource.ModifyPlanRequest, state *userModel) func(string) bool {
+// previousPasscode recognises the last passcode from the stored attribute's prior value (nil when
+// there is none: the write-only variant and imported users leave the rule to the backend).
+func previousPasscode(state *userModel) func(string) bool {
 	prior := state.VoicemailPasscode.ValueString()
-	var fp passcodeFingerprint
-	if raw, _ := req.Private.GetKey(ctx, privatePasscodeKey); len(raw) > 0 {
-		_ = json.Unmarshal(raw, &fp) // a corrupt fingerprint only turns the rule off
+	if prior == "" {
+		return nil
 	}
-	return func(candidate string) bool {
-		if prior != "" && candidate == prior {
-			return true
-		}
-		return fp.Hash != "" && rules.HashPasscode(fp.Salt, candidate) == fp.Hash
-	}
+	return func(candidate string) bool { return candidate == prior }
 }
 
-// writeSecrets sends the pending passcode and password and records the passcode's fingerprint. It
-// reports whether the passcode was written, so that a caller can keep the state exact when only the
-// password failed.
+// writeSecrets sends the pending passcode and password, and drops the passcode fingerprint that
+// earlier versions kept in private state. It reports whether the passcode was written, so that a
+// caller can keep the state exact when only the password failed.
 func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, password *secretChange, priv privateSetter) (passcodeWritten bool, err error) {
 	if passcode != nil {
 		if err := r.data.client.SetVoicemailPasscode(ctx, id, passcode.value); err != nil {
@@ -187,11 +183,8 @@ func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, pa
 		}
 		passcodeWritten = true
 		tflog.Info(ctx, "voicemail passcode set", map[string]any{"user_id": id})
-		salt := make([]byte, 16)
-		_, _ = rand.Read(salt)
-		fp, _ := json.Marshal(passcodeFingerprint{Salt: hex.EncodeToString(salt), Hash: rules.HashPasscode(hex.EncodeToString(salt), passcode.value)})
-		if d := priv.SetKey(ctx, privatePasscodeKey, fp); d.HasError() {
-			return true, fmt.Errorf("record the passcode fingerprint in private state")
+		if d := dropLegacySecrets(ctx, priv); d.HasError() {
+			return true, fmt.Errorf("remove the legacy passcode fingerprint from private state")
 		}
 	}
 	if password != nil {

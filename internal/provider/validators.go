@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"errors"
+	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
@@ -60,23 +62,34 @@ func extensionValidator() validator.String {
 	return ruleValidator{"must be 2 to 10 digits", rules.ValidateExtension}
 }
 
-// durationValidator checks a Go duration string such as "30s".
-type durationValidator struct{}
+// positiveDurationValidator refuses a zero or negative duration. The attribute's type
+// (timetypes.GoDuration) refuses, before any validator runs, a value that is not a Go duration.
+type positiveDurationValidator struct{}
 
-var _ validator.String = durationValidator{}
+var _ validator.String = positiveDurationValidator{}
 
-func (durationValidator) Description(_ context.Context) string {
+func (positiveDurationValidator) Description(_ context.Context) string {
 	return "must be a positive Go duration such as 30s or 2m"
 }
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v positiveDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
+	if err == nil && d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+v.Description(ctx)+
 			", got "+req.ConfigValue.String())
 	}
+}
+
+// idValidator checks the form of an object id of the API: prefix ("usr_", "grp_", "ent_") then
+// letters, digits, '_' or '-' (api/README.md, "Tenancy and auth"). A wrong kind of id, or a name
+// where an id belongs, then fails at plan time instead of at apply.
+func idValidator(prefix, kind string) validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+$`),
+		"must be "+kind+" id such as "+prefix+"0123456789abcdef")
 }

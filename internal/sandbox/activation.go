@@ -206,7 +206,6 @@ func (s *Server) endActivationJob(ctx context.Context, tx *sql.Tx, a *activation
 }
 
 func (s *Server) createActivation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in activationInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
@@ -214,23 +213,14 @@ func (s *Server) createActivation(w http.ResponseWriter, r *http.Request) {
 	}
 	in.Package = nonEmpty(in.Package, activationPackages[0])
 	var j *job
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
+	// If-Match: the etag of the activation in error that the POST replaces.
+	err := writeUserObject(s, r, activationOf, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *activation) error {
+		var err error
 		if err := validatePackage(in.Package); err != nil {
-			return err
-		}
-		cur, err := loadActivation(ctx, tx, u.ID)
-		if err != nil {
 			return err
 		}
 		if cur != nil && cur.Status != activationError {
 			return errConflict("already_activated", "", "the user already has a webex activation (status "+cur.Status+")")
-		}
-		if err := checkIfMatch(r, cur.etag()); err != nil { // the activation in error it replaces
-			return err
 		}
 		if u.Email == "" {
 			return errInvalid("email_required", "", "a webex activation needs an email on the user")
@@ -283,7 +273,6 @@ func (s *Server) refreshActivation(w http.ResponseWriter, r *http.Request) {
 
 // patchActivation changes the package in place.
 func (s *Server) patchActivation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in struct {
 		Package *string `json:"package"`
 	}
@@ -292,14 +281,7 @@ func (s *Server) patchActivation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out *activation
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, a, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, a.etag()); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, activationOf, noActivation, func(ctx context.Context, tx *sql.Tx, u *user, a *activation) error {
 		if in.Package == nil {
 			return errInvalid(codeRequired, "package", "package is required")
 		}
@@ -328,7 +310,6 @@ func (s *Server) patchActivation(w http.ResponseWriter, r *http.Request) {
 // body carries a new one (the rules of PATCH /v1/users/{usr} apply: email_invalid,
 // email_in_use, imp_enabled).
 func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in struct {
 		Email string `json:"email"`
 	}
@@ -341,14 +322,8 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var j *job
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		u, a, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, a.etag()); err != nil {
-			return err
-		}
+	err = writeUserObject(s, r, activationOf, noActivation, func(ctx context.Context, tx *sql.Tx, u *user, a *activation) error {
+		var err error
 		if a.Status != activationError {
 			return errConflict("not_in_error", "", "only an activation in error can be retried (status "+a.Status+")")
 		}
@@ -374,15 +349,7 @@ func (s *Server) retryActivation(w http.ResponseWriter, r *http.Request) {
 // fails as cancelled); the user's name, email, IM&P, call forwarding and call history stay. The
 // portal's "Reset User" is POST /v1/users/{usr}/reset (lifecycle.go).
 func (s *Server) deleteActivation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, a, err := s.loadUserActivation(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, a.etag()); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, activationOf, noActivation, func(ctx context.Context, tx *sql.Tx, u *user, _ *activation) error {
 		return s.removeWebex(ctx, tx, u)
 	})
 	if err != nil {

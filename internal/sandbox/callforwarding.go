@@ -173,28 +173,16 @@ func (s *Server) getCallForwarding(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, cf)
 }
 
-// changeCallForwarding runs the common part of PUT and DELETE: authorize, If-Match, then next
+// changeCallForwarding runs the common part of PUT and DELETE (writeUserObject), then next
 // (which returns the wanted settings) and write.
 func (s *Server) changeCallForwarding(r *http.Request, next func() (callForwarding, error)) (callForwarding, error) {
-	ctx := r.Context()
 	var out callForwarding
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, version, err := loadCallForwarding(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, cur.Etag); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, callForwardingOf, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *versionedForwarding) error {
 		cf, err := next()
 		if err != nil {
 			return err
 		}
-		out, err = s.writeCallForwarding(ctx, tx, u.ID, cur, version, cf)
+		out, err = s.writeCallForwarding(ctx, tx, u.ID, cur.cf, cur.version, cf)
 		return err
 	})
 	return out, err

@@ -139,29 +139,14 @@ func (s *Server) getE911(w http.ResponseWriter, r *http.Request) {
 // putE911 validates and stores the address. A PUT of what is stored changes nothing (same etag),
 // except that it confirms an address that needs review.
 func (s *Server) putE911(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in addressJSON
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var out *e911Row
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, err := loadE911(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		curTag := ""
-		if cur != nil {
-			curTag = etagOf(cur.Version)
-		}
-		if err := checkIfMatch(r, curTag); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, e911Of, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *e911Row) error {
+		var err error
 		if vs := rules.ValidateAddress(in.rules()); len(vs) > 0 {
 			return errInvalid(rules.CodeAddressInvalid, vs[0].Field, vs[0].Message)
 		}
@@ -201,22 +186,7 @@ func (s *Server) putE911(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteE911(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, err := loadE911(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if cur == nil {
-			return errNotFound("the user has no e911 address")
-		}
-		if err := checkIfMatch(r, etagOf(cur.Version)); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, e911Of, "the user has no e911 address", func(ctx context.Context, tx *sql.Tx, u *user, _ *e911Row) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM e911_addresses WHERE user_id = ?`, u.ID); err != nil {
 			return fmt.Errorf("delete e911 address: %w", err)
 		}

@@ -123,25 +123,14 @@ func (s *Server) getIMP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putIMP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in impInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var out impView
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, _, err := loadIMP(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, cur.Etag); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, impOf, "", func(ctx context.Context, tx *sql.Tx, u *user, _ *impView) error {
+		var err error
 		if in.Enabled == nil {
 			return errInvalid(codeRequired, "enabled", "enabled is required")
 		}

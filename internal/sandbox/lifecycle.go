@@ -73,16 +73,9 @@ func (s *Server) lifecycleRoutes() []route {
 // id names follow it again) and email cleared. The number and extension stay. If-Match is the
 // user's etag.
 func (s *Server) resetUser(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var out *user
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, etagOf(u.Version)); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, userItself, "", func(ctx context.Context, tx *sql.Tx, u *user, _ *user) error {
+		var err error
 		if err := s.removeWebex(ctx, tx, u); err != nil {
 			return err
 		}

@@ -173,29 +173,13 @@ func numberWriteError(ctx context.Context, q querier, u *user, in numberInput, e
 }
 
 func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var in numberInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var out *assignment
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, err := loadAssignment(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		curTag := ""
-		if cur != nil {
-			curTag = etagOf(cur.Version)
-		}
-		if err := checkIfMatch(r, curTag); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, numberOf, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
 		if err := validateNumberInput(in); err != nil {
 			return err
 		}
@@ -224,6 +208,7 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 			next.State = numberStateActive
 		}
 		now := s.timestamp()
+		var err error
 		if cur == nil {
 			next.Version = 1
 			_, err = tx.ExecContext(ctx, `INSERT INTO user_numbers (user_id, enterprise_id, phone_number, extension,
@@ -259,30 +244,16 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteNumber(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, err := loadAssignment(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if cur == nil {
-			return errNotFound("no number or extension is assigned to the user")
-		}
-		if err := checkIfMatch(r, etagOf(cur.Version)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_numbers WHERE user_id = ?`, u.ID); err != nil {
-			return fmt.Errorf("unassign number: %w", err)
-		}
-		if cur.PhoneNumber != "" {
-			return s.markE911NeedsReview(ctx, tx, u.ID)
-		}
-		return nil
-	})
+	err := writeUserObject(s, r, numberOf, "no number or extension is assigned to the user",
+		func(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM user_numbers WHERE user_id = ?`, u.ID); err != nil {
+				return fmt.Errorf("unassign number: %w", err)
+			}
+			if cur.PhoneNumber != "" {
+				return s.markE911NeedsReview(ctx, tx, u.ID)
+			}
+			return nil
+		})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -291,22 +262,10 @@ func (s *Server) deleteNumber(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) activateNumber(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	var out *assignment
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		cur, err := loadAssignment(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, numberOf, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
 		if cur == nil || cur.PhoneNumber == "" {
 			return errConflict("no_phone_number", "", "the user has no phone number to activate")
-		}
-		if err := checkIfMatch(r, etagOf(cur.Version)); err != nil {
-			return err
 		}
 		out = cur
 		if cur.State == numberStateActive {
@@ -314,7 +273,7 @@ func (s *Server) activateNumber(w http.ResponseWriter, r *http.Request) {
 		}
 		cur.State = numberStateActive
 		cur.Version++
-		_, err = tx.ExecContext(ctx, `UPDATE user_numbers SET number_state = ?, version = ?, updated_at = ? WHERE user_id = ?`,
+		_, err := tx.ExecContext(ctx, `UPDATE user_numbers SET number_state = ?, version = ?, updated_at = ? WHERE user_id = ?`,
 			cur.State, cur.Version, s.timestamp(), u.ID)
 		if err != nil {
 			return fmt.Errorf("activate number: %w", err)

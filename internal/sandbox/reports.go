@@ -34,8 +34,25 @@ var reportCSVHeader = []string{"User ID", "Group ID", "Location", "License", "Se
 	"Extension", "First Name", "Last Name", "Email", "Status"}
 
 func (row activationRow) csvRecord() []string {
-	return []string{row.UserID, row.GroupID, row.Location, row.License, row.ServiceType, row.ServiceID,
+	rec := []string{row.UserID, row.GroupID, row.Location, row.License, row.ServiceType, row.ServiceID,
 		row.Extension, row.FirstName, row.LastName, row.Email, row.Status}
+	for i, cell := range rec {
+		rec[i] = neutraliseCSVCell(cell)
+	}
+	return rec
+}
+
+// neutraliseCSVCell defuses CSV injection (OWASP): a cell that starts with =, +, -, @, tab or CR
+// would run as a formula in a spreadsheet, so it gets a leading single quote. A plain E.164 number
+// ("+" and 1–15 digits, e.g. +17205551200) is data and stays as it is.
+func neutraliseCSVCell(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if digits, ok := strings.CutPrefix(cell, "+"); ok && len(digits) >= 1 && len(digits) <= 15 && strings.Trim(digits, "0123456789") == "" {
+		return cell
+	}
+	return "'" + cell
 }
 
 // reportSorts maps a sort name to its SQL expression. Names and emails sort case-insensitively;

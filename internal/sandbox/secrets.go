@@ -11,9 +11,10 @@ import (
 )
 
 // secretsSchema: the passcode policy of an enterprise (no row = rules.DefaultPasscodePolicy)
-// and the users' write-only secrets. A secret is stored as a salted hash (rules.HashPasscode
-// with a random per-row salt), never as itself; the voicemail passcode's hash is also the
-// history that the reuse rules consult.
+// and the users' write-only secrets. A secret is stored as an argon2id hash (hashSecret: a slow
+// KDF with its own random salt; salt is "" for those rows), never as itself; rows written by older
+// sandboxes hold rules.HashPasscode(salt, secret) and still verify. The voicemail passcode's hash
+// is also the history that the reuse rules consult.
 const secretsSchema = `
 CREATE TABLE passcode_policies (
 	enterprise_id              TEXT PRIMARY KEY REFERENCES enterprises(id) ON DELETE CASCADE,
@@ -30,13 +31,13 @@ CREATE TABLE passcode_policies (
 CREATE TABLE voicemail_passcodes (
 	user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
 	salt       TEXT NOT NULL,
-	hash       TEXT NOT NULL, -- rules.HashPasscode(salt, passcode)
+	hash       TEXT NOT NULL, -- hashSecret(passcode): argon2id PHC string
 	updated_at TEXT NOT NULL
 );
 CREATE TABLE portal_passwords (
 	user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
 	salt       TEXT NOT NULL,
-	hash       TEXT NOT NULL, -- rules.HashPasscode(salt, password)
+	hash       TEXT NOT NULL, -- hashSecret(password): argon2id PHC string
 	updated_at TEXT NOT NULL
 );
 `
@@ -129,12 +130,11 @@ func firstViolation(vs []*rules.Violation) error {
 	return errInvalid(vs[0].Code, vs[0].Field, vs[0].Message)
 }
 
-// storeSecretHash replaces the salted hash of a secret in table (voicemail_passcodes or
+// storeSecretHash replaces the hash (hashSecret) of a secret in table (voicemail_passcodes or
 // portal_passwords).
-func (s *Server) storeSecretHash(ctx context.Context, tx *sql.Tx, table, userID, secret string) error {
-	salt := randomHex(16)
+func (s *Server) storeSecretHash(ctx context.Context, tx *sql.Tx, table, userID, hash string) error {
 	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO `+table+` (user_id, salt, hash, updated_at) VALUES (?, ?, ?, ?)`,
-		userID, salt, rules.HashPasscode(salt, secret), s.timestamp())
+		userID, "", hash, s.timestamp())
 	if err != nil {
 		return fmt.Errorf("store %s: %w", table, err)
 	}
@@ -152,6 +152,8 @@ func (s *Server) putPasscode(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The slow KDF runs outside the write transaction (it would hold every other writer).
+	hash := hashSecret(in.Passcode)
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
 		if err != nil {
@@ -169,18 +171,18 @@ func (s *Server) putPasscode(w http.ResponseWriter, r *http.Request) {
 		if a != nil {
 			facts.PhoneNumber, facts.Extension = a.PhoneNumber, a.Extension
 		}
-		var salt, hash string
-		err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&salt, &hash)
+		var prevSalt, prevHash string
+		err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&prevSalt, &prevHash)
 		switch {
 		case err == nil:
-			facts.IsPrevious = func(c string) bool { return rules.HashPasscode(salt, c) == hash }
+			facts.IsPrevious = func(c string) bool { return verifySecret(prevSalt, prevHash, c) }
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("load passcode history: %w", err)
 		}
 		if err := firstViolation(rules.CheckPasscode(in.Passcode, pol, facts)); err != nil {
 			return err
 		}
-		return s.storeSecretHash(ctx, tx, "voicemail_passcodes", u.ID, in.Passcode)
+		return s.storeSecretHash(ctx, tx, "voicemail_passcodes", u.ID, hash)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -200,6 +202,7 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	hash := hashSecret(in.Password)
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
 		if err != nil {
@@ -213,7 +216,7 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 		if err := firstViolation(rules.CheckPassword(in.Password, pol, facts)); err != nil {
 			return err
 		}
-		return s.storeSecretHash(ctx, tx, "portal_passwords", u.ID, in.Password)
+		return s.storeSecretHash(ctx, tx, "portal_passwords", u.ID, hash)
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -34,6 +36,9 @@ func openDB(path string) (*sql.DB, error) {
 		if strings.ContainsAny(path, "?#") {
 			return nil, fmt.Errorf("database path %q must not contain '?' or '#'", path)
 		}
+		if err := privateDBFiles(path); err != nil {
+			return nil, err
+		}
 		dsn = path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	}
 	db, err := sql.Open("sqlite", dsn)
@@ -55,6 +60,24 @@ func openDB(path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open database %q: %w", path, err)
 	}
 	return db, nil
+}
+
+// privateDBFiles creates the database file readable by its owner only (0600), and tightens an
+// existing one and its -wal and -shm files (SQLite creates those with the database file's mode).
+func privateDBFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database %q: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open database %q: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("make %q private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // q returns the request's transaction when there is one (idempotent POSTs run in one), else the

@@ -313,21 +313,13 @@ func decodeUserPatch(w http.ResponseWriter, r *http.Request) (map[string]string,
 }
 
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	patch, err := decodeUserPatch(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var out *user
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		before, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, etagOf(before.Version)); err != nil {
-			return err
-		}
+	err = writeUserObject(s, r, userItself, "", func(ctx context.Context, tx *sql.Tx, _ *user, before *user) error {
 		after := *before
 		changed := map[string]bool{}
 		for k, v := range patch {
@@ -369,15 +361,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(r, etagOf(u.Version)); err != nil {
-			return err
-		}
+	err := writeUserObject(s, r, userItself, "", func(ctx context.Context, tx *sql.Tx, u *user, _ *user) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}

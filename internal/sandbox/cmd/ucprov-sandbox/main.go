@@ -2,11 +2,15 @@
 //
 //	go run ./internal/sandbox/cmd/ucprov-sandbox --listen 127.0.0.1:8787 --db ./sandbox.db --seed demo
 //
-// Once it listens it prints three lines for the shell (and writes them to --env-file):
+// Once it listens it writes three lines for the shell to --env-file (created 0600):
 //
 //	export UCPROV_ENDPOINT=http://127.0.0.1:8787
 //	export UCPROV_TOKEN=...
 //	export UCPROV_ENTERPRISE_ID=ent_acme
+//
+// and prints them on stdout with the token left out (a comment says where it is): the admin token
+// is never printed, not even by --help. Without --admin-token or $UCPROV_SANDBOX_TOKEN the token is
+// random and --env-file is required.
 //
 // Logs go to stderr. SIGINT or SIGTERM shuts it down cleanly.
 package main
@@ -40,8 +44,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on (port 0 = any free port)")
 	dbPath := fs.String("db", "", "SQLite database file (empty = in memory, lost on exit)")
 	seed := fs.String("seed", sandbox.SeedDemo, `seed data set: "demo" or "" (none)`)
-	adminToken := fs.String("admin-token", os.Getenv("UCPROV_SANDBOX_TOKEN"),
-		"service-provider admin token (default $UCPROV_SANDBOX_TOKEN, else random)")
+	// No flag default from the environment: --help would print the token.
+	adminToken := fs.String("admin-token", "",
+		"service-provider admin token (default: $UCPROV_SANDBOX_TOKEN, else random and written to --env-file only)")
 	latency := fs.Duration("latency", 0, "latency added to every /v1 request")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second (token bucket); 0 = unlimited")
 	rateBurst := fs.Int("rate-burst", 0, "token bucket size (default max(1, rate-limit))")
@@ -57,6 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	tokenGiven := true
+	if *adminToken == "" {
+		*adminToken = os.Getenv("UCPROV_SANDBOX_TOKEN")
+		tokenGiven = *adminToken != ""
+	}
+	if !tokenGiven && *envFile == "" {
+		return errors.New("--env-file is required without --admin-token or $UCPROV_SANDBOX_TOKEN: the random admin token is written there and never printed")
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -90,12 +103,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
 		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID))
+	tokenLine := "# UCPROV_TOKEN: the admin token you gave (--admin-token or $UCPROV_SANDBOX_TOKEN)"
 	if *envFile != "" {
-		if err := os.WriteFile(*envFile, []byte(exports), 0o600); err != nil {
+		if err := writePrivateFile(*envFile, exports); err != nil {
 			return errors.Join(fmt.Errorf("write env file: %w", err), srv.Close())
 		}
+		tokenLine = "# UCPROV_TOKEN: in " + *envFile + " (source it)"
 	}
-	if _, err := fmt.Fprint(stdout, exports); err != nil {
+	printed := fmt.Sprintf("export UCPROV_ENDPOINT=%s\n%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
+		shellQuote(srv.URL()), tokenLine, shellQuote(enterpriseID))
+	if _, err := fmt.Fprint(stdout, printed); err != nil {
 		return errors.Join(fmt.Errorf("write exports: %w", err), srv.Close())
 	}
 
@@ -104,6 +121,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-ctx.Done()
 	logger.Info("shutting down")
 	return srv.Close()
+}
+
+// writePrivateFile writes content to path readable by its owner only (also when path exists).
+func writePrivateFile(path, content string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err //nolint:wrapcheck // wrapped by the caller
+	}
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err //nolint:wrapcheck // wrapped by the caller
+	}
+	if _, err := f.WriteString(content); err != nil {
+		_ = f.Close()
+		return err //nolint:wrapcheck // wrapped by the caller
+	}
+	return f.Close() //nolint:wrapcheck // wrapped by the caller
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it ("" stays empty: `export X=`).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -38,15 +39,16 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	if !ok || endpoint == "" {
 		t.Errorf("line 1 %q", lines[0])
 	}
-	if lines[1] != `export UCPROV_TOKEN='it'\''s-secret'` {
+	if lines[1] != "# UCPROV_TOKEN: in "+envFile+" (source it)" {
 		t.Errorf("line 2 %q", lines[1])
 	}
 	if lines[2] != "export UCPROV_ENTERPRISE_ID=ent_acme" {
 		t.Errorf("line 3 %q", lines[2])
 	}
 	b, err := os.ReadFile(envFile)
-	if err != nil || string(b) != strings.Join(lines, "\n")+"\n" {
-		t.Errorf("env file %q (%v)", b, err)
+	want := lines[0] + "\nexport UCPROV_TOKEN='it'\\''s-secret'\n" + lines[2] + "\n"
+	if err != nil || string(b) != want {
+		t.Errorf("env file %q (%v), want %q", b, err, want)
 	}
 
 	req, _ := http.NewRequest("GET", "http://127.0.0.1:"+endpoint+"/v1/enterprises/ent_acme", nil)
@@ -75,8 +77,79 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--seed", "nope"}, {"--log-level", "loud"}, {"extra"}, {"--fault-rate", "3"}} {
-		if err := run(context.Background(), append([]string{"--listen", "127.0.0.1:0"}, args...), io.Discard, io.Discard); err == nil {
+		if err := run(context.Background(), append([]string{"--listen", "127.0.0.1:0", "--admin-token", "x"}, args...), io.Discard, io.Discard); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
+}
+
+// The admin token is a secret: --help does not show $UCPROV_SANDBOX_TOKEN as a default, and the
+// sandbox never prints it (it goes to the --env-file, created 0600, only).
+func TestAdminTokenIsNeverPrinted(t *testing.T) {
+	const canary = "sp-canary-7f3e9a"
+	t.Setenv("UCPROV_SANDBOX_TOKEN", canary)
+	var help strings.Builder
+	if err := run(context.Background(), []string{"--help"}, io.Discard, &help); err == nil || !strings.Contains(help.String(), "-admin-token") {
+		t.Fatalf("--help: %v\n%s", err, help.String())
+	}
+	if strings.Contains(help.String(), canary) {
+		t.Errorf("--help shows the admin token:\n%s", help.String())
+	}
+
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "sandbox.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--env-file", envFile, "--log-level", "debug"}, &stdout, &stderr)
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "UCPROV_ENTERPRISE_ID"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no exports printed: %q %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
+		if strings.Contains(out, canary) {
+			t.Errorf("the admin token is printed on %s:\n%s", name, out)
+		}
+	}
+	b, err := os.ReadFile(envFile)
+	if err != nil || !strings.Contains(string(b), "export UCPROV_TOKEN="+canary+"\n") {
+		t.Errorf("env file %q (%v)", b, err)
+	}
+	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("env file mode %v (%v)", fi.Mode().Perm(), err)
+	}
+
+	// A random token that nobody could learn is refused.
+	t.Setenv("UCPROV_SANDBOX_TOKEN", "")
+	short, stop := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stop()
+	if err := run(short, []string{"--listen", "127.0.0.1:0"}, io.Discard, io.Discard); err == nil {
+		t.Error("a random admin token without --env-file accepted")
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
