@@ -63,7 +63,7 @@ func (r *activationResource) checkFollowsUser(plan *activationModel, a *client.A
 //
 // configured is the configured email: null checks the user's current email, unknown skips.
 func (r *activationResource) precheck(ctx context.Context, plan *activationModel, configured types.String, diags *diagnostics) {
-	if plan.UserID.IsUnknown() || configured.IsUnknown() {
+	if plan.UserID.IsUnknown() || configured.IsUnknown() || !r.data.reachable(ctx) {
 		return
 	}
 	if r.data.reads().CreatedHere(plan.UserID.ValueString()) {
@@ -104,4 +104,18 @@ func attrForEmail(configured types.String) path.Path {
 		return path.Root("user_id")
 	}
 	return path.Root("email")
+}
+
+// createFollowsUser: before queuing, a configured email must be the user's (else the activation
+// would report another email than planned). One read, only when email is set.
+func (r *activationResource) createFollowsUser(ctx context.Context, plan *activationModel, diags *diagnostics) bool {
+	if plan.Email.IsNull() || plan.Email.IsUnknown() {
+		return true
+	}
+	u, err := r.data.client.GetUser(ctx, plan.UserID.ValueString())
+	if err != nil {
+		addAPIError(diags, "read the user to compare its email", err, nil)
+		return false
+	}
+	return r.checkFollowsUser(plan, &client.Activation{Email: u.Email}, diags)
 }

@@ -255,6 +255,9 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 
 	userID := plan.UserID.ValueString()
 	c := r.data.client
+	if !r.createFollowsUser(waitCtx, &plan, &resp.Diagnostics) {
+		return
+	}
 	existing, err := c.GetActivation(waitCtx, userID)
 	var queued *client.Activation // what the POST tells, when the reads after it fail
 	switch {

@@ -111,7 +111,7 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
-	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() {
+	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
 		checkEnterpriseVisible(ctx, r.data.client, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)

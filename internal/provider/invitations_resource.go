@@ -151,7 +151,7 @@ func (r *invitationsResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 		runs = !state.EnterpriseID.Equal(plan.EnterpriseID) || !state.GroupID.Equal(plan.GroupID)
 	}
-	if runs && !plan.EnterpriseID.IsUnknown() {
+	if runs && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
 		ent := plan.EnterpriseID.ValueString()
 		if checkEnterpriseVisible(ctx, r.data.client, ent, path.Root("enterprise_id"), &resp.Diagnostics) &&
 			!plan.GroupID.IsNull() && !plan.GroupID.IsUnknown() {

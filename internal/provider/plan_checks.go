@@ -10,6 +10,17 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
 )
 
+// reachable reports whether the API answered the provider's check of its default enterprise
+// (memoized per process, bounded by accessCheckTimeout). The plan-time checks of issue 10 skip
+// their reads when it did not: Configure already reported why, and a silent endpoint must not
+// cost one request timeout (times the retries) per check.
+func (d *providerData) reachable(ctx context.Context) bool {
+	if d.enterpriseID == "" {
+		return true
+	}
+	return d.access.check(ctx, d.client, d.enterpriseID) == nil
+}
+
 // checkEnterpriseVisible is the plan-time check that the token can see enterprise ent: an id it
 // cannot see (mistyped, or another tenant's) is an error on attr naming the id. Other API errors
 // are left to the apply (a warning says the check could not run).

@@ -144,7 +144,7 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if plan.UserID.IsUnknown() {
 		// A user created in this apply: the backend checks at apply time; warn now when the
 		// extension or number is someone else's.
-		if numberChanged || extChanged {
+		if (numberChanged || extChanged) && r.data.reachable(ctx) {
 			r.warnHeldForNewUser(ctx, &plan, &resp.Diagnostics)
 		}
 		return

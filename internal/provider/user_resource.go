@@ -198,8 +198,10 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.CallingLineIDLastName = plan.LastName
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	r.checkNewUserIDs(ctx, &plan, &config, state, &resp.Diagnostics)
-	r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
+	if r.data.reachable(ctx) {
+		r.checkNewUserIDs(ctx, &plan, &config, state, &resp.Diagnostics)
+		r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
+	}
 	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
