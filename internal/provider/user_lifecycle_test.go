@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
@@ -255,6 +256,8 @@ resource "ucprov_call_forwarding" "test" {
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
+		// removed blocks need Terraform >= 1.7 (the CLI matrix runs 1.5.7 too).
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
