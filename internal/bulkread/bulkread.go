@@ -183,9 +183,10 @@ func (r *Reader) ObserveWrite(_ string, rawPath string) {
 
 // MarkCreated records that this process created user id (ucprov_user's Create calls it with the
 // id the backend answered). Terraform plans a resource again during the apply once a value that
-// was unknown at plan time (such as this id) is known; the plan-time checks that read the backend
-// are not repeated for a user created in the same apply: the plan already warned about what it
-// could see, and the backend enforces the same rules on the write.
+// was unknown at plan time (such as this id) is known; ucprov_user_number does not repeat its
+// holder and inventory checks for a user created in the same apply: the plan already warned about
+// what it could see, and the backend enforces the same rules on the PUT. (The activation precheck
+// does run then: it stops a doomed activation before anything is queued.)
 func (r *Reader) MarkCreated(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -66,9 +66,6 @@ func (r *activationResource) precheck(ctx context.Context, plan *activationModel
 	if plan.UserID.IsUnknown() || configured.IsUnknown() || !r.data.reachable(ctx) {
 		return
 	}
-	if r.data.reads().CreatedHere(plan.UserID.ValueString()) {
-		return // planned again in the apply that created the user: the POST itself is checked
-	}
 	in := client.ActivationValidateInput{Email: configured.ValueString()}
 	if !plan.Package.IsUnknown() {
 		in.Package = plan.Package.ValueString()
