@@ -135,7 +135,7 @@ func (s *Sandbox) start(ctx context.Context, listen string) error {
 		select {
 		case err := <-done:
 			done <- err
-			return fmt.Errorf("sandbox exited before listening (%v); log %s:\n%s", err, s.Log, tail(s.Log))
+			return fmt.Errorf("sandbox exited before listening (%w); log %s:\n%s", err, s.Log, tail(s.Log))
 		case <-ctx.Done():
 			_ = s.Kill()
 			return ctx.Err()
@@ -175,10 +175,12 @@ func (s *Sandbox) signal(sig syscall.Signal) error {
 		return fmt.Errorf("signal sandbox: %w", err)
 	}
 	select {
-	case <-done:
+	case err := <-done:
+		_ = err // the exit status of a signalled process says nothing more
 	case <-time.After(10 * time.Second):
 		_ = cmd.Process.Kill()
-		<-done
+		err := <-done
+		_ = err
 	}
 	return nil
 }

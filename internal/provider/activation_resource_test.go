@@ -649,38 +649,6 @@ func metricCount(m map[string]int64, method, suffix string) int64 {
 	return n
 }
 
-// actExpectTaintedReplace checks that the plan replaces addr although its configuration did not
-// change (so because it is tainted), and that the prior state holds the given values.
-func actExpectTaintedReplace(addr string, before map[string]any) plancheck.PlanCheck {
-	return taintedReplace{addr, before}
-}
-
-type taintedReplace struct {
-	addr   string
-	before map[string]any
-}
-
-func (c taintedReplace) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address != c.addr {
-			continue
-		}
-		if !rc.Change.Actions.DestroyBeforeCreate() {
-			resp.Error = fmt.Errorf("%s: want a replacement (tainted), got %v", c.addr, rc.Change.Actions)
-			return
-		}
-		prior, _ := rc.Change.Before.(map[string]any)
-		for k, want := range c.before {
-			if got := prior[k]; fmt.Sprint(got) != fmt.Sprint(want) {
-				resp.Error = fmt.Errorf("%s: prior state %s = %v, want %v", c.addr, k, got, want)
-				return
-			}
-		}
-		return
-	}
-	resp.Error = fmt.Errorf("%s: not in the plan", c.addr)
-}
-
 // TestAccActivation_takeOverInProgress: an activation queued outside Terraform and still in
 // progress is taken over (its package put right) instead of being queued a second time.
 func TestAccActivation_takeOverInProgress(t *testing.T) {

@@ -273,7 +273,7 @@ func TestAccActivationStatusDataSource_csvInjection(t *testing.T) {
 					got := s.RootModule().Resources["data.ucprov_activation_status.all"].Primary.Attributes["csv"]
 					recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
 					if err != nil || len(recs) != 2 {
-						return fmt.Errorf("csv %q (%v)", got, err)
+						return fmt.Errorf("csv %q (%w)", got, err)
 					}
 					if recs[1][7] != `'=HYPERLINK("http://evil.example","x")` || recs[1][8] != "'@Sum" || recs[1][5] != "+17205551231" {
 						return fmt.Errorf("csv row not neutralised as expected: %q", recs[1])

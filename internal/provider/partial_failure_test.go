@@ -256,7 +256,7 @@ func TestAccPartialFailure_activationWait(t *testing.T) {
 				Check: func(*terraform.State) error {
 					a, err := sb.Client().GetActivation(acctest.Ctx(), userID)
 					if err != nil || a.JobID != firstJob {
-						return fmt.Errorf("activation %+v (%v), want the first job %s: no second activation", a, err, firstJob)
+						return fmt.Errorf("activation %+v (%w), want the first job %s: no second activation", a, err, firstJob)
 					}
 					return nil
 				},
@@ -301,7 +301,7 @@ resource "ucprov_call_forwarding" "p" {
 				Check: func(*terraform.State) error {
 					n, err := sb.Client().GetNumber(acctest.Ctx(), u.ID)
 					if err != nil || n.NumberState != "active" || n.Extension != "4240" {
-						return fmt.Errorf("number %+v (%v), want +17205551240/4240 active", n, err)
+						return fmt.Errorf("number %+v (%w), want +17205551240/4240 active", n, err)
 					}
 					if m := sb.Metrics(); m["PUT /v1/users/{usr}/number"] != 2 || m["POST /v1/users/{usr}/number/activate"] != 0 {
 						return fmt.Errorf("want 2 PUTs of the number (the first answer lost) and no activate call: %v", m)

@@ -221,11 +221,11 @@ func TestAccActivation_removeKeepsUser(t *testing.T) {
 						return fmt.Errorf("removing the activation changed the user: %+v", u)
 					}
 					if _, err := sb.Client().GetActivation(acctest.Ctx(), u.ID); !client.IsNotFound(err) {
-						return fmt.Errorf("activation still there: %v", err)
+						return fmt.Errorf("activation still there: %w", err)
 					}
 					imp, err := sb.Client().GetIMP(acctest.Ctx(), u.ID)
 					if err != nil || !imp.Enabled {
-						return fmt.Errorf("IM&P after removing the activation: %+v, %v", imp, err)
+						return fmt.Errorf("IM&P after removing the activation: %+v, %w", imp, err)
 					}
 					return nil
 				},
@@ -295,17 +295,17 @@ removed {
 					}
 					n, err := c.GetNumber(acctest.Ctx(), userID)
 					if err != nil || n.PhoneNumber != "+17205551260" || n.Extension != "1260" {
-						return fmt.Errorf("the line lost its number: %+v, %v", n, err)
+						return fmt.Errorf("the line lost its number: %+v, %w", n, err)
 					}
 					if _, err := c.GetActivation(acctest.Ctx(), userID); !client.IsNotFound(err) {
-						return fmt.Errorf("webex still active: %v", err)
+						return fmt.Errorf("webex still active: %w", err)
 					}
 					cf, err := c.GetCallForwarding(acctest.Ctx(), userID)
 					if err != nil || cf.Always.Enabled {
-						return fmt.Errorf("call forwarding still on: %+v, %v", cf, err)
+						return fmt.Errorf("call forwarding still on: %+v, %w", cf, err)
 					}
 					if imp, err := c.GetIMP(acctest.Ctx(), userID); err != nil || imp.Enabled {
-						return fmt.Errorf("IM&P still on: %+v, %v", imp, err)
+						return fmt.Errorf("IM&P still on: %+v, %w", imp, err)
 					}
 					return nil
 				},
