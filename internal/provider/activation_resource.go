@@ -458,6 +458,9 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	guard := r.staleGuard(&state, &resp.State, resp.Private)
 	guard.done = func(cur *activationModel) bool { return cur.Status.ValueString() == client.ActivationError }
+	// Gone by now (for instance IM&P disabled in the same destroy removed the Webex account): that
+	// is what the delete wanted, not a conflict.
+	guard.deleting = true
 	if !r.unchangedSinceRefresh(ctx, req.Private, guard, a, &resp.Diagnostics) {
 		return
 	}
