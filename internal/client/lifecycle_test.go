@@ -14,7 +14,7 @@ import (
 // invitations counted and resent, the precheck, the one-per-enterprise invitations job and its
 // counts, and Reset User with If-Match.
 func TestSandboxLifecycle(t *testing.T) {
-	srv, err := sandbox.New(sandbox.Options{Seed: sandbox.SeedDemo, JobTick: 10 * time.Millisecond})
+	srv, err := sandbox.New(sandbox.Options{Seed: sandbox.SeedDemo, JobTick: 250 * time.Millisecond}) // slow enough that the first invitations job is still running when the second is asked for
 	if err != nil {
 		t.Fatal(err)
 	}
