@@ -40,6 +40,7 @@ type options struct {
 	keep       bool
 	bulkRead   string
 	appendFile bool
+	layout     string
 }
 
 func main() {
@@ -62,7 +63,12 @@ func main() {
 	flag.StringVar(&o.provider, "provider", "", "use this provider binary instead of building the current one")
 	flag.StringVar(&o.bulkRead, "bulk-read", "", "provider bulk_read setting (empty = the provider's default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.StringVar(&o.layout, "layout", "blocks", "configuration layout: blocks (resource blocks per user) or module (a user module with for_each)")
 	flag.Parse()
+	if o.layout != "blocks" && o.layout != "module" {
+		fmt.Fprintf(os.Stderr, "-layout %q: want blocks or module\n", o.layout)
+		os.Exit(2)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -103,128 +109,46 @@ func run(o options) error {
 			return fmt.Errorf("provider binary: %w", err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "sandbox"), 0o700); err != nil {
-		return fmt.Errorf("sandbox dir: %w", err)
-	}
-	sb, err := e2e.StartSandbox(ctx, bins, e2e.SandboxOptions{
-		Dir: filepath.Join(dir, "sandbox"), Latency: o.latency, RateLimit: o.rateLimit,
-		Inventory: max(100, o.users+10), JobTick: 200 * time.Millisecond,
-	})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = sb.Stop() }()
-	wd, err := e2e.NewWorkdir(filepath.Join(dir, "work"), bins, sb)
-	if err != nil {
-		return err
-	}
-	resources := 0
-	write := func(changed bool) error {
-		root, module, n := configHCL(o.users, changed, o.bulkRead)
-		resources = n
-		if err := os.MkdirAll(filepath.Join(wd.Dir, "user"), 0o700); err != nil {
-			return fmt.Errorf("module dir: %w", err)
-		}
-		if err := wd.WriteFile(filepath.Join("user", "main.tf"), module); err != nil {
-			return err
-		}
-		return wd.WriteFile("main.tf", root)
-	}
-	if err := write(false); err != nil {
-		return err
-	}
-	// terraform get installs the local user module (the provider comes from dev_overrides, and
-	// init would try the registry).
-	if res, err := wd.Exec(ctx, "get"); err != nil {
-		return err
-	} else if err := res.Err(); err != nil {
-		return err
-	}
 
+	main, err := newEnv(ctx, o, bins, filepath.Join(dir, "main"), o.latency, o.rateLimit)
+	if err != nil {
+		return err
+	}
+	defer main.stop()
 	var steps []step
-	measure := func(name string, args ...string) error {
-		fmt.Fprintf(os.Stderr, "bench: %s (terraform %s)\n", name, strings.Join(args, " "))
-		before, err := counters(ctx, sb)
+	for _, st := range []struct {
+		name    string
+		changed bool
+		args    []string
+	}{
+		{"first apply", false, []string{"apply", "-input=false", "-auto-approve"}},
+		{"no-change plan", false, []string{"plan", "-input=false", "-detailed-exitcode"}},
+		{floorPlan, false, []string{"plan", "-input=false", "-refresh=false", "-detailed-exitcode"}},
+		{"apply changing 10% of users", true, []string{"apply", "-input=false", "-auto-approve"}},
+		{"destroy", true, []string{"destroy", "-input=false", "-auto-approve"}},
+	} {
+		s, err := main.measure(ctx, st.name, st.changed, st.args...)
 		if err != nil {
 			return err
-		}
-		r, err := wd.Start(ctx, args...)
-		if err != nil {
-			return err
-		}
-		var peak int64
-		var mu sync.Mutex
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() { // sample the provider processes' peak RSS while the CLI runs
-			defer close(done)
-			t := time.NewTicker(100 * time.Millisecond)
-			defer t.Stop()
-			for {
-				for _, pid := range r.ProviderPIDs() {
-					if hwm, err := e2e.VmHWM(pid); err == nil {
-						mu.Lock()
-						peak = max(peak, hwm)
-						mu.Unlock()
-					}
-				}
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-				}
-			}
-		}()
-		res, err := r.Wait()
-		close(stop)
-		<-done
-		if err != nil {
-			return err
-		}
-		if err := res.Err(); err != nil {
-			return err
-		}
-		after, err := counters(ctx, sb)
-		if err != nil {
-			return err
-		}
-		s := step{name: name, args: args, wall: res.Duration, byRoute: map[string]int64{}, byStatus: map[string]int64{}, peakRSS: peak}
-		for k, v := range after.routes {
-			if d := v - before.routes[k]; d > 0 {
-				s.byRoute[k] = d
-				s.requests += d
-			}
-		}
-		for k, v := range after.statuses {
-			if d := v - before.statuses[k]; d > 0 {
-				s.byStatus[k] = d
-			}
 		}
 		steps = append(steps, s)
-		fmt.Fprintf(os.Stderr, "bench: %s: %s, %d requests\n", name, s.wall.Round(time.Millisecond), s.requests)
-		return nil
 	}
+	main.stop()
 
-	if err := measure("first apply", "apply", "-input=false", "-auto-approve"); err != nil {
+	// The first apply's floor: the same apply against a sandbox without latency or rate limit,
+	// what Terraform and the provider cost when the API answers at once.
+	free, err := newEnv(ctx, o, bins, filepath.Join(dir, "floor"), 0, 0)
+	if err != nil {
 		return err
 	}
-	if err := measure("no-change plan", "plan", "-input=false", "-detailed-exitcode"); err != nil {
+	defer free.stop()
+	s, err := free.measure(ctx, floorApply, false, "apply", "-input=false", "-auto-approve")
+	if err != nil {
 		return err
 	}
-	if err := measure("plan -refresh=false (floor)", "plan", "-input=false", "-refresh=false", "-detailed-exitcode"); err != nil {
-		return err
-	}
-	if err := write(true); err != nil {
-		return err
-	}
-	if err := measure("apply changing 10% of users", "apply", "-input=false", "-auto-approve"); err != nil {
-		return err
-	}
-	if err := measure("destroy", "destroy", "-input=false", "-auto-approve"); err != nil {
-		return err
-	}
+	steps = append(steps, s)
 
-	report := render(o, resources, steps)
+	report := render(o, main.resources, steps)
 	fmt.Println(report)
 	if o.out != "" {
 		flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
@@ -241,6 +165,147 @@ func run(o options) error {
 		}
 	}
 	return nil
+}
+
+// The names of the two floor steps.
+const (
+	floorPlan  = "plan -refresh=false (floor)"
+	floorApply = "first apply, no latency or rate limit (floor)"
+)
+
+// env is a sandbox subprocess and a Terraform work directory with the benchmark's configuration.
+type env struct {
+	o         options
+	sb        *e2e.Sandbox
+	wd        *e2e.Workdir
+	changed   bool
+	resources int
+	stopped   bool
+}
+
+func newEnv(ctx context.Context, o options, bins *e2e.Binaries, dir string, latency time.Duration, rate float64) (*env, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "sandbox"), 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox dir: %w", err)
+	}
+	sb, err := e2e.StartSandbox(ctx, bins, e2e.SandboxOptions{
+		Dir: filepath.Join(dir, "sandbox"), Latency: latency, RateLimit: rate,
+		Inventory: max(100, o.users+10), JobTick: 200 * time.Millisecond,
+	})
+	if err != nil {
+		return nil, err
+	}
+	e := &env{o: o, sb: sb}
+	if e.wd, err = e2e.NewWorkdir(filepath.Join(dir, "work"), bins, sb); err != nil {
+		e.stop()
+		return nil, err
+	}
+	if err := e.write(false); err != nil {
+		e.stop()
+		return nil, err
+	}
+	// terraform get installs the local user module (the provider comes from dev_overrides, and
+	// init would try the registry).
+	res, err := e.wd.Exec(ctx, "get")
+	if err == nil {
+		err = res.Err()
+	}
+	if err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) stop() {
+	if !e.stopped {
+		e.stopped = true
+		_ = e.sb.Stop()
+	}
+}
+
+// write writes the configuration; changed gives one user in ten another department.
+func (e *env) write(changed bool) error {
+	root, module, n := configHCL(e.o.users, changed, e.o.bulkRead, e.o.layout)
+	e.resources, e.changed = n, changed
+	if module == "" {
+		return e.wd.WriteFile("main.tf", root)
+	}
+	if err := os.MkdirAll(filepath.Join(e.wd.Dir, "user"), 0o700); err != nil {
+		return fmt.Errorf("module dir: %w", err)
+	}
+	if err := e.wd.WriteFile(filepath.Join("user", "main.tf"), module); err != nil {
+		return err
+	}
+	return e.wd.WriteFile("main.tf", root)
+}
+
+// measure runs one terraform command on the configuration (changed or not) and returns its wall
+// time, the requests it caused by route and by status, and the provider's peak RSS.
+func (e *env) measure(ctx context.Context, name string, changed bool, args ...string) (step, error) {
+	if changed != e.changed {
+		if err := e.write(changed); err != nil {
+			return step{}, err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s (terraform %s)\n", name, strings.Join(args, " "))
+	before, err := counters(ctx, e.sb)
+	if err != nil {
+		return step{}, err
+	}
+	r, err := e.wd.Start(ctx, args...)
+	if err != nil {
+		return step{}, err
+	}
+	var peak int64
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // sample the provider processes' peak RSS while the CLI runs
+		defer close(done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			for _, pid := range r.ProviderPIDs() {
+				if hwm, err := e2e.VmHWM(pid); err == nil {
+					mu.Lock()
+					peak = max(peak, hwm)
+					mu.Unlock()
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	res, err := r.Wait()
+	close(stop)
+	<-done
+	if err != nil {
+		return step{}, err
+	}
+	if err := res.Err(); err != nil {
+		return step{}, err
+	}
+	after, err := counters(ctx, e.sb)
+	if err != nil {
+		return step{}, err
+	}
+	s := step{name: name, args: args, wall: res.Duration, byRoute: map[string]int64{}, byStatus: map[string]int64{}, peakRSS: peak}
+	for k, v := range after.routes {
+		if d := v - before.routes[k]; d > 0 {
+			s.byRoute[k] = d
+			s.requests += d
+		}
+	}
+	for k, v := range after.statuses {
+		if d := v - before.statuses[k]; d > 0 {
+			s.byStatus[k] = d
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: %s, %d requests\n", name, s.wall.Round(time.Millisecond), s.requests)
+	return s, nil
 }
 
 type snapshot struct{ routes, statuses map[string]int64 }
@@ -272,15 +337,20 @@ func counters(ctx context.Context, sb *e2e.Sandbox) (snapshot, error) {
 // configHCL is the benchmark's configuration: n users, each with a number (extension and a phone
 // number from the sandbox's inventory) and an E911 address; one user in ten also with IM&P and
 // a Webex activation. changed sets a new department on one user in ten. It returns the root
-// module, the user module (written to user/main.tf) and the number of resource instances.
+// module, the user module (for the module layout, written to user/main.tf) and the number of
+// resource instances.
 //
-// The users are instances of a module (module "user" with for_each), as an enterprise's
-// configuration is usually written: inside an instance, every reference names one resource
-// instance (ucprov_user.this.id). The first version of this configuration used for_each resources
-// that referenced each other as ucprov_user.u[each.key].id; Terraform evaluates the whole
-// ucprov_user.u object for each such reference, which is quadratic in N: at N = 1,000 it spent
-// 22 minutes and 2.5 GB planning the first apply before most requests were made.
-func configHCL(n int, changed bool, bulkRead string) (root, module string, resources int) {
+// Two layouts. "module": the users are instances of a module (module "user" with for_each), as an
+// enterprise's configuration is often written. "blocks" (the default): each user's resources are
+// their own blocks (ucprov_user.b17, ucprov_user_number.b17, ...), as a generator writes them from
+// a spreadsheet. Terraform's dependency graph is per configuration block: with for_each (on
+// resources or on a module) every instance of ucprov_user_number depends on every instance of
+// ucprov_user, N² edges that Terraform builds and walks; with blocks it is linear, so the steps
+// measure the provider and the API rather than Terraform's graph. (The first version of this
+// configuration used for_each resources referencing ucprov_user.u[each.key].id, which also makes
+// Terraform evaluate the whole ucprov_user.u object per instance: at N = 1,000 it spent 22 minutes
+// and 2.5 GB planning the first apply.)
+func configHCL(n int, changed bool, bulkRead, layout string) (root, module string, resources int) {
 	var b strings.Builder
 	b.WriteString(`terraform {
   required_providers {
@@ -294,14 +364,39 @@ provider "ucprov" {
 	if bulkRead != "" {
 		fmt.Fprintf(&b, "  bulk_read   = %q\n", bulkRead)
 	}
-	b.WriteString("}\n\nlocals {\n  users = {\n")
-	for i := range n {
-		dept := "Engineering"
+	b.WriteString("}\n")
+	imp := (n + 9) / 10
+	resources = 3*n + 2*imp
+	dept := func(i int) string {
 		if changed && i%10 == 0 {
-			dept = "Support"
+			return "Support"
 		}
+		return "Engineering"
+	}
+	if layout == "blocks" {
+		for i := range n {
+			body := userModule[strings.Index(userModule, "resource "):]
+			if i%10 != 0 {
+				body = body[:strings.Index(body, "resource \"ucprov_imp_setting\"")]
+			}
+			r := strings.NewReplacer(
+				`"this"`, fmt.Sprintf(`"b%d"`, i), ".this.", fmt.Sprintf(".b%d.", i), ".this[0].", fmt.Sprintf(".b%d.", i),
+				"  count   = var.imp ? 1 : 0\n", "",
+				"var.key", fmt.Sprintf("%q", fmt.Sprintf("b%d", i)),
+				"var.email", fmt.Sprintf("%q", fmt.Sprintf("bench%d@acme.example", i)),
+				"var.department", fmt.Sprintf("%q", dept(i)),
+				"var.extension", fmt.Sprintf("%q", fmt.Sprint(200000+i)),
+				"var.number", fmt.Sprintf("%q", sandbox.InventoryNumber(i)),
+			)
+			b.WriteString("\n")
+			b.WriteString(r.Replace(body))
+		}
+		return b.String(), "", resources
+	}
+	b.WriteString("\nlocals {\n  users = {\n")
+	for i := range n {
 		fmt.Fprintf(&b, "    b%d = { email = \"bench%d@acme.example\", ext = \"%d\", number = %q, dept = %q, imp = %t }\n",
-			i, i, 200000+i, sandbox.InventoryNumber(i), dept, i%10 == 0)
+			i, i, 200000+i, sandbox.InventoryNumber(i), dept(i), i%10 == 0)
 	}
 	b.WriteString(`  }
 }
@@ -318,12 +413,12 @@ module "user" {
   imp        = each.value.imp
 }
 `)
-	imp := (n + 9) / 10
-	return b.String(), userModule, 3*n + 2*imp
+	return b.String(), userModule, resources
 }
 
 // userModule is one user with a number and an E911 address, and, when imp is true, IM&P and a
-// Webex activation. Each resource takes user_id from the one that must come first.
+// Webex activation. Each resource takes user_id from the one that must come first. The blocks
+// layout instantiates its resource blocks per user.
 const userModule = `terraform {
   required_providers {
     ucprov = { source = "registry.terraform.io/ucprov/ucprov" }
@@ -379,19 +474,20 @@ func render(o options, resources int, steps []step) string {
 	if label == "" {
 		label = "current"
 	}
-	fmt.Fprintf(&b, "### %s: N = %d users, %d resources, latency %s, rate limit %g req/s%s\n\n", label, o.users, resources,
-		o.latency, o.rateLimit, map[bool]string{true: ", bulk_read = " + o.bulkRead, false: ""}[o.bulkRead != ""])
+	fmt.Fprintf(&b, "### %s: N = %d users, %d resources, %s layout, latency %s, rate limit %g req/s%s\n\n", label, o.users, resources,
+		o.layout, o.latency, o.rateLimit, map[bool]string{true: ", bulk_read = " + o.bulkRead, false: ""}[o.bulkRead != ""])
 	fmt.Fprintf(&b, "Run %s on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())
 	b.WriteString("| step | wall | requests | req/resource | bound (req ÷ limit) | wall ÷ bound | 429s | provider peak RSS | KB/resource |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	var floor time.Duration
+	walls := map[string]time.Duration{}
 	for _, s := range steps {
-		if strings.Contains(s.name, "refresh=false") {
-			floor = s.wall
-		}
+		walls[s.name] = s.wall
 	}
 	for _, s := range steps {
 		bound := time.Duration(float64(s.requests) / o.rateLimit * float64(time.Second))
+		if s.name == floorApply {
+			bound = 0 // no rate limit in that step
+		}
 		ratio := "–"
 		if bound > 0 {
 			ratio = fmt.Sprintf("%.2f", s.wall.Seconds()/bound.Seconds())
@@ -400,12 +496,19 @@ func render(o options, resources int, steps []step) string {
 			float64(s.requests)/float64(resources), bound.Seconds(), ratio, s.byStatus["429"],
 			float64(s.peakRSS)/(1<<20), float64(s.peakRSS)/1024/float64(resources))
 	}
-	if floor > 0 {
-		for _, s := range steps {
-			if s.name == "no-change plan" {
-				fmt.Fprintf(&b, "\nNo-change plan ÷ `-refresh=false` floor: %.2f×.\n", s.wall.Seconds()/floor.Seconds())
-			}
+	b.WriteString("\n")
+	if f, p := walls[floorPlan], walls["no-change plan"]; f > 0 && p > 0 {
+		fmt.Fprintf(&b, "- No-change plan ÷ `-refresh=false` floor: %.2f×.\n", p.Seconds()/f.Seconds())
+	}
+	for _, s := range steps {
+		if s.name != "first apply" || walls[floorApply] == 0 {
+			continue
 		}
+		bound := time.Duration(float64(s.requests) / o.rateLimit * float64(time.Second))
+		fl := walls[floorApply]
+		fmt.Fprintf(&b, "- First apply ÷ its floor (the same apply with an API that answers at once): %.2f×; "+
+			"first apply ÷ max(bound %.1fs, floor %.1fs): %.2f×.\n",
+			s.wall.Seconds()/fl.Seconds(), bound.Seconds(), fl.Seconds(), s.wall.Seconds()/max(bound, fl).Seconds())
 	}
 	b.WriteString("\n<details><summary>Requests by route and by status</summary>\n\n")
 	for _, s := range steps {

@@ -94,7 +94,8 @@ type Reader struct {
 	c    *client.Client
 
 	mu          sync.Mutex
-	createdHere map[string]bool // users this process created
+	createdHere map[string]bool         // users this process created
+	created     map[string]*client.User // those users as the create answered, until written again
 	dirtyUsers  map[string]bool
 	dirtyEnts   map[string]bool
 	dirtyAll    bool
@@ -139,6 +140,7 @@ func New(opts Options) *Reader {
 	return &Reader{
 		opts:        opts,
 		createdHere: map[string]bool{},
+		created:     map[string]*client.User{},
 		dirtyUsers:  map[string]bool{},
 		dirtyEnts:   map[string]bool{},
 		ents:        map[string]*entState{},
@@ -172,6 +174,9 @@ func (r *Reader) ObserveWrite(_ string, rawPath string) {
 	switch {
 	case len(seg) >= 3 && seg[0] == "v1" && seg[1] == "users" && seg[2] != "":
 		r.dirtyUsers[seg[2]] = true
+		if len(seg) == 3 || seg[3] == "reset" {
+			delete(r.created, seg[2]) // the user object itself changes
+		}
 	case len(seg) == 4 && seg[0] == "v1" && seg[1] == "enterprises" && seg[3] == "users":
 		// A new user: no page read so far can hold stale data of it.
 	case len(seg) >= 3 && seg[0] == "v1" && seg[1] == "enterprises" && seg[2] != "":
@@ -181,17 +186,35 @@ func (r *Reader) ObserveWrite(_ string, rawPath string) {
 	}
 }
 
-// MarkCreated records that this process created user id (ucprov_user's Create calls it with the
-// id the backend answered). Terraform plans a resource again during the apply once a value that
-// was unknown at plan time (such as this id) is known; ucprov_user_number does not repeat its
-// holder and inventory checks for a user created in the same apply: the plan already warned about
-// what it could see, and the backend enforces the same rules on the PUT. (The activation precheck
-// does run then: it stops a doomed activation before anything is queued.)
-func (r *Reader) MarkCreated(id string) {
+// MarkCreated records that this process created user u (ucprov_user's Create calls it with the
+// user the backend answered). Terraform plans a resource again during the apply once a value that
+// was unknown at plan time (such as this id) is known; for a user created in the same apply,
+// ucprov_user_number does not repeat its holder and inventory checks, ucprov_imp_setting and
+// ucprov_activation take the user's email from CreatedUser instead of reading it, and
+// ucprov_activation does not look for an activation to take over: the plan already checked what it
+// could see, and the backend enforces the same rules on the writes. (The activation precheck does
+// run then: it stops a doomed activation before anything is queued.)
+func (r *Reader) MarkCreated(u *client.User) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.createdHere[id] = true
-	r.dirtyUsers[id] = true
+	r.createdHere[u.ID] = true
+	r.dirtyUsers[u.ID] = true
+	c := *u
+	r.created[u.ID] = &c
+}
+
+// CreatedUser returns user id as this process's create answered it, while this process has not
+// written the user object since (a PATCH, DELETE or reset of /v1/users/{id}; writes of its number,
+// address or services do not change it). ok is false otherwise: read it from the server.
+func (r *Reader) CreatedUser(id string) (u *client.User, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.created[id]
+	if !ok {
+		return nil, false
+	}
+	cp := *c
+	return &cp, true
 }
 
 // CreatedHere reports whether this process created user id (see MarkCreated).

@@ -406,8 +406,36 @@ func TestMarkCreated(t *testing.T) {
 	if r.CreatedHere("usr_1") {
 		t.Fatal("a user nobody created is reported as created here")
 	}
-	r.MarkCreated("usr_1")
+	created := &client.User{ID: "usr_1", Email: "ada@acme.example"}
+	r.MarkCreated(created)
 	if !r.CreatedHere("usr_1") || r.CreatedHere("usr_2") {
 		t.Fatalf("CreatedHere after MarkCreated(usr_1): usr_1=%v usr_2=%v", r.CreatedHere("usr_1"), r.CreatedHere("usr_2"))
+	}
+	created.Email = "changed@acme.example" // the reader keeps its own copy
+	if u, ok := r.CreatedUser("usr_1"); !ok || u.Email != "ada@acme.example" {
+		t.Fatalf("CreatedUser(usr_1) = %+v, %v; want the user as created", u, ok)
+	}
+	if _, ok := r.CreatedUser("usr_2"); ok {
+		t.Fatal("CreatedUser(usr_2): a user this process did not create")
+	}
+	// Writes of the user's number, address or services leave the user object as created...
+	for _, p := range []string{"/v1/users/usr_1/number", "/v1/users/usr_1/e911", "/v1/users/usr_1/services/integrated-imp", "/v1/users/usr_1/activation"} {
+		r.ObserveWrite("PUT", p)
+		if _, ok := r.CreatedUser("usr_1"); !ok {
+			t.Fatalf("CreatedUser after a write of %s: gone, want the created user", p)
+		}
+	}
+	// ...a write of the user object itself does not: the next check reads the server.
+	r.ObserveWrite("PATCH", "/v1/users/usr_1")
+	if _, ok := r.CreatedUser("usr_1"); ok {
+		t.Fatal("CreatedUser after PATCH /v1/users/usr_1: still served from the create")
+	}
+	if !r.CreatedHere("usr_1") {
+		t.Fatal("CreatedHere after a PATCH: the user was still created by this process")
+	}
+	r.MarkCreated(&client.User{ID: "usr_3"})
+	r.ObserveWrite("POST", "/v1/users/usr_3/reset")
+	if _, ok := r.CreatedUser("usr_3"); ok {
+		t.Fatal("CreatedUser after a reset: still served from the create")
 	}
 }

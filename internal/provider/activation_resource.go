@@ -214,7 +214,7 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if state == nil || !state.UserID.Equal(plan.UserID) {
 		if !plan.UserID.IsUnknown() { // a user created in this apply: the backend checks at apply time
 			if config.Email.IsNull() { // else the email may arrive with the user's update in this apply
-				checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("user_id"),
+				checkUserHasEmail(ctx, r.data, plan.UserID.ValueString(), path.Root("user_id"),
 					"a Webex activation", &resp.Diagnostics)
 			}
 			if !resp.Diagnostics.HasError() {
@@ -258,7 +258,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	if !r.createFollowsUser(waitCtx, &plan, &resp.Diagnostics) {
 		return
 	}
-	existing, err := c.GetActivation(waitCtx, userID)
+	existing, err := r.existingActivation(waitCtx, userID)
 	var queued *client.Activation // what the POST tells, when the reads after it fail
 	switch {
 	case client.IsNotFound(err):
@@ -302,6 +302,17 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false, queued)
+}
+
+// existingActivation reads the user's activation before one is queued, to take over one in
+// progress or retry one in error. A user this process created (in this apply) has none, so
+// nothing is read: the answer is ErrNotFound. (One made out of band in the meantime makes the POST
+// answer already_activated.)
+func (r *activationResource) existingActivation(ctx context.Context, userID string) (*client.Activation, error) {
+	if r.data.reads().CreatedHere(userID) {
+		return nil, client.ErrNotFound
+	}
+	return r.data.client.GetActivation(ctx, userID)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.

@@ -92,7 +92,7 @@ func (r *impSettingResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if plan.UserID.IsUnknown() || plan.Enabled.IsUnknown() || !plan.Enabled.ValueBool() || !switchedOn {
 		return // a user created in this apply: the backend checks at apply time
 	}
-	checkUserHasEmail(ctx, r.data.client, plan.UserID.ValueString(), path.Root("enabled"),
+	checkUserHasEmail(ctx, r.data, plan.UserID.ValueString(), path.Root("enabled"),
 		"Integrated IM&P", &resp.Diagnostics)
 }
 
@@ -224,10 +224,16 @@ func (m *impSettingModel) fromAPI(userID string, imp *client.IMP) {
 	m.Enabled = types.BoolValue(imp.Enabled)
 }
 
-// checkUserHasEmail reads the user once and adds an error on attr when the user does not exist or
-// has no email (rule email_required); feature names what needs the email.
-func checkUserHasEmail(ctx context.Context, c *client.Client, userID string, attr path.Path, feature string, diags *diagnostics) {
-	u, err := c.GetUser(ctx, userID)
+// checkUserHasEmail adds an error on attr when the user does not exist or has no email (rule
+// email_required); feature names what needs the email. It reads the user once, unless this
+// process created it (Terraform plans again during the apply that created the user): then the
+// user as the create answered it tells (bulkread.Reader.CreatedUser).
+func checkUserHasEmail(ctx context.Context, d *providerData, userID string, attr path.Path, feature string, diags *diagnostics) {
+	u, ok := d.reads().CreatedUser(userID)
+	var err error
+	if !ok {
+		u, err = d.client.GetUser(ctx, userID)
+	}
 	if client.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("user_id"), "User not found",
 			"User "+userID+" does not exist (or is not visible with this token).")

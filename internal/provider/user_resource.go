@@ -254,7 +254,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
-	r.data.reads().MarkCreated(u.ID)
+	r.data.reads().MarkCreated(u)
 	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
 		// Roll back, so that the backend and the state agree (no user) and the next plan creates it.
 		// If-Match: a user changed by someone else in the meantime is not deleted.
