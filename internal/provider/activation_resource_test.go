@@ -279,20 +279,13 @@ func TestAccActivation_error(t *testing.T) {
 	actReserveWebexEmail(t, sb, "ada@partner.example")
 	var userID string
 	cfg := func(email string) string {
-		return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-  email      = %q
-}
-
+		return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", fmt.Sprintf("email = %q", email)) + `
 resource "ucprov_activation" "test" {
   user_id  = ucprov_user.test.id
   email    = ucprov_user.test.email # the precheck sees the email this apply gives the user
   wait_for = "provisioned"
 }
-`, acctest.GroupDenver, email)
+`
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
@@ -65,6 +68,8 @@ func TestAccActivationStatusDataSource(t *testing.T) {
 	want := map[string]int{"queued": 0, "pending_email_input": 1, "pending_email_validation": 0,
 		"provisioning": 0, "provisioned": 2, "error": 1}
 	total := 4
+	wantTwo := map[string]int{"queued": 0, "pending_email_input": 1, "pending_email_validation": 0,
+		"provisioning": 0, "provisioned": 0, "error": 1}
 
 	cfg := sb.ProviderConfig() + `
 data "ucprov_activation_status" "all" {}
@@ -93,11 +98,33 @@ data "ucprov_activation_status" "open" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("id"), knownvalue.StringExact(acctest.Enterprise)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("enterprise_id"), knownvalue.StringExact(acctest.Enterprise)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(total)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("counts"), statusCounts(want)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(statusCountsSum(want))), // the counts add up to the rows
+
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.two", tfjsonpath.New("users"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.two", tfjsonpath.New("counts"), statusCounts(wantTwo)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.two", tfjsonpath.New("users"), knownvalue.ListSizeExact(statusCountsSum(wantTwo))), // the counts add up to the rows
+
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.error", tfjsonpath.New("users"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.error", tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("user_id"), knownvalue.StringExact(grace)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.error", tfjsonpath.New("counts").AtMapKey("error"), knownvalue.Int64Exact(1)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.error", tfjsonpath.New("counts").AtMapKey("provisioned"), knownvalue.Int64Exact(0)),
+
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.paris", tfjsonpath.New("users"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.paris", tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("user_id"), knownvalue.StringExact(marie.ID)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.paris", tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("location"), knownvalue.StringExact("Paris")),
+
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.search", tfjsonpath.New("users"), knownvalue.ListSizeExact(1)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.search", tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("user_id"), knownvalue.StringExact(pj)),
+
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.open", tfjsonpath.New("users"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.open", tfjsonpath.New("counts").AtMapKey("provisioned"), knownvalue.Int64Exact(0)),
+			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.all", "id", acctest.Enterprise),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.all", "enterprise_id", acctest.Enterprise),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.all", "users.#", strconv.Itoa(total)),
-				statusCheckCounts("data.ucprov_activation_status.all", want),
 				statusCheckCSV(sb, "data.ucprov_activation_status.all", client.ActivationFilter{}),
 				statusCheckRows("data.ucprov_activation_status.all", func(rows []map[string]string) error {
 					for _, r := range rows {
@@ -115,29 +142,10 @@ data "ucprov_activation_status" "open" {
 					}
 					return fmt.Errorf("no row for %s in %v", pj, rows)
 				}),
-
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.two", "users.#", "2"),
-				statusCheckCounts("data.ucprov_activation_status.two", map[string]int{"queued": 0, "pending_email_input": 1,
-					"pending_email_validation": 0, "provisioning": 0, "provisioned": 0, "error": 1}),
 				statusCheckCSV(sb, "data.ucprov_activation_status.two", client.ActivationFilter{Statuses: []string{"error", "pending_email_input"}}),
-
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.error", "users.#", "1"),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.error", "users.0.user_id", grace),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.error", "counts.error", "1"),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.error", "counts.provisioned", "0"),
 				statusCheckCSV(sb, "data.ucprov_activation_status.error", client.ActivationFilter{Statuses: []string{"error"}}),
-
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.paris", "users.#", "1"),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.paris", "users.0.user_id", marie.ID),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.paris", "users.0.location", "Paris"),
 				statusCheckCSV(sb, "data.ucprov_activation_status.paris", client.ActivationFilter{GroupID: acctest.GroupParis}),
-
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.search", "users.#", "1"),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.search", "users.0.user_id", pj),
 				statusCheckCSV(sb, "data.ucprov_activation_status.search", client.ActivationFilter{Search: "o'brien"}),
-
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.open", "users.#", "2"),
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.open", "counts.provisioned", "0"),
 				statusCheckCSV(sb, "data.ucprov_activation_status.open", client.ActivationFilter{ExcludeProvisioned: true}),
 			),
 		}},
@@ -190,26 +198,23 @@ func statusCheckRows(name string, f func([]map[string]string) error) resource.Te
 	}
 }
 
-// statusCheckCounts checks that counts has exactly the six statuses with the wanted numbers, and
-// that they add up to the rows.
-func statusCheckCounts(name string, want map[string]int) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		attrs := s.RootModule().Resources[name].Primary.Attributes
-		if attrs["counts.%"] != strconv.Itoa(len(want)) {
-			return fmt.Errorf("%s: counts has %s entries, want %d (every status, zero included)", name, attrs["counts.%"], len(want))
-		}
-		sum := 0
-		for status, n := range want {
-			if got := attrs["counts."+status]; got != strconv.Itoa(n) {
-				return fmt.Errorf("%s: counts.%s = %q, want %d", name, status, got, n)
-			}
-			sum += n
-		}
-		if attrs["users.#"] != strconv.Itoa(sum) {
-			return fmt.Errorf("%s: counts add up to %d, but there are %s rows", name, sum, attrs["users.#"])
-		}
-		return nil
+// statusCounts is the value of counts: exactly the six statuses with the wanted numbers (every
+// status, zero included).
+func statusCounts(want map[string]int) knownvalue.Check {
+	m := make(map[string]knownvalue.Check, len(want))
+	for status, n := range want {
+		m[status] = knownvalue.Int64Exact(int64(n))
 	}
+	return knownvalue.MapExact(m)
+}
+
+// statusCountsSum is the number of users rows the counts add up to.
+func statusCountsSum(want map[string]int) int {
+	sum := 0
+	for _, n := range want {
+		sum += n
+	}
+	return sum
 }
 
 // statusCheckCSV parses csv with encoding/csv and checks the header, that the rows equal the
@@ -267,20 +272,20 @@ func TestAccActivationStatusDataSource_csvInjection(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: sb.ProviderConfig() + `data "ucprov_activation_status" "all" {}`,
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr("data.ucprov_activation_status.all", "users.0.first_name", `=HYPERLINK("http://evil.example","x")`),
-				func(s *terraform.State) error {
-					got := s.RootModule().Resources["data.ucprov_activation_status.all"].Primary.Attributes["csv"]
-					recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
-					if err != nil || len(recs) != 2 {
-						return fmt.Errorf("csv %q (%w)", got, err)
-					}
-					if recs[1][7] != `'=HYPERLINK("http://evil.example","x")` || recs[1][8] != "'@Sum" || recs[1][5] != "+17205551231" {
-						return fmt.Errorf("csv row not neutralised as expected: %q", recs[1])
-					}
-					return nil
-				},
-			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ucprov_activation_status.all", tfjsonpath.New("users").AtSliceIndex(0).AtMapKey("first_name"), knownvalue.StringExact(`=HYPERLINK("http://evil.example","x")`)),
+			},
+			Check: func(s *terraform.State) error {
+				got := s.RootModule().Resources["data.ucprov_activation_status.all"].Primary.Attributes["csv"]
+				recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
+				if err != nil || len(recs) != 2 {
+					return fmt.Errorf("csv %q (%w)", got, err)
+				}
+				if recs[1][7] != `'=HYPERLINK("http://evil.example","x")` || recs[1][8] != "'@Sum" || recs[1][5] != "+17205551231" {
+					return fmt.Errorf("csv row not neutralised as expected: %q", recs[1])
+				}
+				return nil
+			},
 		}},
 	})
 }

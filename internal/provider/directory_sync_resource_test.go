@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -38,6 +39,7 @@ func TestAccDirectorySync(t *testing.T) {
 	sb.SetNow(func() time.Time { return start })
 	nextAllowed := start.Add(24 * time.Hour).Format(time.RFC3339)
 	var firstJob, secondJob string
+	newJob := statecheck.CompareValue(compare.ValuesDiffer()) // a triggers change runs a new sync
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -70,11 +72,10 @@ func TestAccDirectorySync(t *testing.T) {
 					statecheck.ExpectKnownValue(syncName, tfjsonpath.New("enterprise_id"), knownvalue.StringExact(acctest.Enterprise)),
 					statecheck.ExpectKnownValue(syncName, tfjsonpath.New("job_id"), knownvalue.StringRegexp(regexp.MustCompile(`^job_`))),
 					statecheck.ExpectKnownValue(syncName, tfjsonpath.New("completed_at"), knownvalue.StringExact(start.Format(time.RFC3339))),
+					statecheck.CompareValuePairs(syncName, tfjsonpath.New("id"), syncName, tfjsonpath.New("job_id"), compare.ValuesSame()),
+					newJob.AddStateValue(syncName, tfjsonpath.New("id")),
 				},
-				Check: resource.ComposeTestCheckFunc(
-					captureID(syncName, &firstJob),
-					resource.TestCheckResourceAttrPair(syncName, "id", syncName, "job_id"),
-				),
+				Check: captureID(syncName, &firstJob),
 			},
 			{
 				ResourceName:            syncName,
@@ -114,16 +115,9 @@ func TestAccDirectorySync(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(syncName, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
+					newJob.AddStateValue(syncName, tfjsonpath.New("id")),
 				},
-				Check: resource.ComposeTestCheckFunc(
-					captureID(syncName, &secondJob),
-					func(*terraform.State) error {
-						if secondJob == firstJob {
-							return fmt.Errorf("expected a new sync job, got %s again", firstJob)
-						}
-						return nil
-					},
-				),
+				Check: captureID(syncName, &secondJob),
 			},
 			{
 				Config: syncConfig(sb, "2"),

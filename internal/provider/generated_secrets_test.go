@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -30,35 +31,23 @@ resource "ucprov_generated_passcode" "test" {
     rotated = %q
   }
 }
-
-resource "ucprov_user" "test" {
-  group_id           = %q
-  first_name         = "Ada"
-  last_name          = "Lovelace"
-  voicemail_passcode = ucprov_generated_passcode.test.result
-}
-
+`, ent, rotated) + acctest.UserConfig("Ada", "Lovelace", "voicemail_passcode = ucprov_generated_passcode.test.result") + `
 resource "ucprov_user_number" "test" {
   user_id      = ucprov_user.test.id
   phone_number = local.number
   extension    = local.extension
 }
-`, ent, rotated, acctest.GroupDenver)
+`
 }
 
-// generatedValue reads an attribute of a resource in state and checks it with ok.
-func generatedValue(name string, into *string, ok func(string) error) resource.TestCheckFunc {
+// generatedValue reads the result of a resource in state and checks it with ok.
+func generatedValue(name string, ok func(string) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs, found := s.RootModule().Resources[name]
 		if !found {
 			return fmt.Errorf("%s not in state", name)
 		}
-		v := rs.Primary.Attributes["result"]
-		if err := ok(v); err != nil {
-			return err
-		}
-		*into = v
-		return nil
+		return ok(rs.Primary.Attributes["result"])
 	}
 }
 
@@ -69,7 +58,7 @@ func generatedValue(name string, into *string, ok func(string) error) resource.T
 func TestAccGeneratedPasscode(t *testing.T) {
 	sb := acctest.Start(t)
 	const name = "ucprov_generated_passcode.test"
-	var first, second string
+	resultChanges := statecheck.CompareValue(compare.ValuesDiffer()) // a keepers change draws a new passcode
 	valid := func(p string) error {
 		if !regexp.MustCompile(`^[0-9]{8}$`).MatchString(p) {
 			return fmt.Errorf("passcode %q is not 8 digits", p)
@@ -92,8 +81,9 @@ func TestAccGeneratedPasscode(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectSensitiveValue(name, tfjsonpath.New("result")),
 					statecheck.ExpectKnownValue(name, tfjsonpath.New("enterprise_id"), knownvalue.StringExact(acctest.Enterprise)),
+					resultChanges.AddStateValue(name, tfjsonpath.New("result")),
 				},
-				Check: generatedValue(name, &first, valid),
+				Check: generatedValue(name, valid),
 			},
 			{
 				Config: generatedPasscodeConfig(sb, acctest.Enterprise, "1"),
@@ -110,15 +100,8 @@ func TestAccGeneratedPasscode(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(
-					generatedValue(name, &second, valid),
-					func(*terraform.State) error {
-						if first == second {
-							return fmt.Errorf("keepers changed but the passcode stayed %q", first)
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{resultChanges.AddStateValue(name, tfjsonpath.New("result"))},
+				Check:             generatedValue(name, valid),
 			},
 		},
 	})
@@ -139,17 +122,9 @@ resource "ucprov_generated_password" "test" {
     rotated = %q
   }
 }
-
-resource "ucprov_user" "test" {
-  group_id        = %q
-  first_name      = "Grace"
-  last_name       = "Hopper"
-  email           = "grace.hopper@acme.example"
-  portal_password = ucprov_generated_password.test.result
-}
-`, rotated, acctest.GroupDenver)
+`, rotated) + acctest.UserConfig("Grace", "Hopper", `email = "grace.hopper@acme.example"`, "portal_password = ucprov_generated_password.test.result")
 	}
-	var first, second string
+	resultChanges := statecheck.CompareValue(compare.ValuesDiffer()) // a keepers change draws a new password
 	valid := func(pw string) error {
 		if len(pw) != 20 {
 			return fmt.Errorf("password of %d characters, want 20", len(pw))
@@ -173,8 +148,9 @@ resource "ucprov_user" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectSensitiveValue(name, tfjsonpath.New("result")),
 					statecheck.ExpectKnownValue(name, tfjsonpath.New("length"), knownvalue.Int64Exact(20)),
+					resultChanges.AddStateValue(name, tfjsonpath.New("result")),
 				},
-				Check: generatedValue(name, &first, valid),
+				Check: generatedValue(name, valid),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -184,15 +160,8 @@ resource "ucprov_user" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(name, plancheck.ResourceActionReplace)},
 				},
-				Check: resource.ComposeTestCheckFunc(
-					generatedValue(name, &second, valid),
-					func(*terraform.State) error {
-						if first == second {
-							return fmt.Errorf("keepers changed but the password stayed the same")
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{resultChanges.AddStateValue(name, tfjsonpath.New("result"))},
+				Check:             generatedValue(name, valid),
 			},
 		},
 	})

@@ -22,13 +22,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 	for _, env := range []string{"UCPROV_ENDPOINT", "UCPROV_TOKEN", "UCPROV_ENTERPRISE_ID"} {
 		t.Setenv(env, "")
 	}
-	user := `
-resource "ucprov_user" "test" {
-  group_id   = "grp_denver"
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-`
+	user := acctest.UserConfig("Ada", "Lovelace")
 	cases := []struct {
 		provider string
 		want     []string
@@ -81,12 +75,7 @@ provider "ucprov" {
   token         = "not-a-token"
   enterprise_id = "ent_acme"
 }
-resource "ucprov_user" "test" {
-  group_id   = "grp_denver"
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-`, sb.URL()),
+`, sb.URL()) + acctest.UserConfig("Ada", "Lovelace"),
 			ExpectError: errRe("Token refused", "refused the token (401 unauthorized)", "state is unchanged"),
 		}},
 	})
@@ -100,14 +89,7 @@ resource "ucprov_user" "test" {
 // with the right token again the state is intact (the plan is empty).
 func TestAccProvider_otherEnterprisesToken(t *testing.T) {
 	sb := acctest.Start(t)
-	user := `
-resource "ucprov_user" "test" {
-  group_id   = "grp_denver"
-  first_name = "Ada"
-  last_name  = "Lovelace"
-  department = "Engineering"
-}
-`
+	user := acctest.UserConfig("Ada", "Lovelace", `department = "Engineering"`)
 	withToken := func(token string) string {
 		return fmt.Sprintf(`
 provider "ucprov" {
@@ -210,12 +192,7 @@ provider "ucprov" {
   enterprise_id = "ent_acme"
   max_retries   = 50
 }
-resource "ucprov_user" "test" {
-  group_id   = "grp_denver"
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-`, endpoint)
+`, endpoint) + acctest.UserConfig("Ada", "Lovelace")
 	}
 	var start time.Time // set when the steps start: ParallelTest first waits for the serial tests
 	resource.ParallelTest(t, resource.TestCase{

@@ -20,20 +20,12 @@ const (
 )
 
 func emailChangeConfig(sb *acctest.Sandbox, email, strategy string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id              = %q
-  first_name            = "Ada"
-  last_name             = "Lovelace"
-  email                 = %q
-  email_change_strategy = %q
-}
-
+	return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", fmt.Sprintf("email = %q", email), fmt.Sprintf("email_change_strategy = %q", strategy)) + `
 resource "ucprov_imp_setting" "test" {
   user_id = ucprov_user.test.id
   enabled = true
 }
-`, acctest.GroupDenver, email, strategy)
+`
 }
 
 // checkBackend asserts the user's email and IM&P on the backend.

@@ -19,23 +19,18 @@ import (
 )
 
 // lifecycleUser is a user with an email, Integrated IM&P and (with activation) an activation
-// whose email follows the user's.
+// whose email follows the user's; extra, when set, is one more line of the user's block.
 func lifecycleUser(sb *acctest.Sandbox, email, extra, activation string) string {
-	config := sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id              = %q
-  first_name            = "Ada"
-  last_name             = "Lovelace"
-  email                 = %q
-  email_change_strategy = "cycle_imp"
-%s
-}
-
+	lines := []string{fmt.Sprintf("email = %q", email), `email_change_strategy = "cycle_imp"`}
+	if extra != "" {
+		lines = append(lines, extra)
+	}
+	config := sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", lines...) + `
 resource "ucprov_imp_setting" "test" {
   user_id = ucprov_user.test.id
   enabled = true
 }
-`, acctest.GroupDenver, email, extra)
+`
 	if activation != "" {
 		config += fmt.Sprintf(`
 resource "ucprov_activation" "test" {
@@ -240,7 +235,7 @@ func TestAccActivation_removeKeepsUser(t *testing.T) {
 func TestAccUser_deletionPolicyReset(t *testing.T) {
 	sb := acctest.Start(t)
 	var userID string
-	full := lifecycleUser(sb, "grace@acme.example", "  deletion_policy = \"reset\"\n", "  wait_for = \"provisioned\"\n") + `
+	full := lifecycleUser(sb, "grace@acme.example", `deletion_policy = "reset"`, "  wait_for = \"provisioned\"\n") + `
 resource "ucprov_user_number" "test" {
   user_id      = ucprov_user.test.id
   phone_number = "+17205551260"
@@ -320,7 +315,7 @@ func TestAccUser_deletionPolicyInvalid(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  deletion_policy = \"keep\"\n"),
+			Config:      sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", `deletion_policy = "keep"`),
 			PlanOnly:    true,
 			ExpectError: errRe("deletion_policy", "value must be one of"),
 		}},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -49,10 +50,10 @@ func TestAccUserNumber_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("number_state"), knownvalue.StringExact("active")),
 					statecheck.ExpectKnownValue(numberName, tfjsonpath.New("activate"), knownvalue.Bool(true)),
+					statecheck.CompareValuePairs(numberName, tfjsonpath.New("user_id"), "ucprov_user.test", tfjsonpath.New("id"), compare.ValuesSame()),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					captureID("ucprov_user.test", &userID),
-					resource.TestCheckResourceAttrPair(numberName, "user_id", "ucprov_user.test", "id"),
 					func(*terraform.State) error {
 						n, err := sb.Client().GetNumber(acctest.Ctx(), userID)
 						if err != nil {
@@ -166,7 +167,7 @@ func TestAccUserNumber_conflicts(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n")},
+			{Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace")},
 			{
 				PreConfig:   mark,
 				Config:      numberConfig(sb, `  extension = "1300"`),

@@ -76,14 +76,7 @@ import {
   to = ucprov_user.test
   id = %q
 }
-
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-  email      = "ada@acme.example"
-}
-`, id, acctest.GroupDenver)
+`, id) + acctest.UserConfig("Ada", "Lovelace", `email = "ada@acme.example"`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -122,18 +115,12 @@ func TestAccUserNumber_heldByOther(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-}
-
+			Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace") + `
 resource "ucprov_user_number" "test" {
   user_id   = ucprov_user.test.id
   extension = "1251"
 }
-`, acctest.GroupDenver),
+`,
 			ExpectError: errRe("extension_in_use"),
 		}},
 	})

@@ -18,15 +18,6 @@ import (
 
 const userName = "ucprov_user.test"
 
-func userConfig(sb *acctest.Sandbox, body string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id = %q
-%s
-}
-`, acctest.GroupDenver, body)
-}
-
 func TestAccUser_basic(t *testing.T) {
 	sb := acctest.Start(t)
 	var id string
@@ -36,14 +27,12 @@ func TestAccUser_basic(t *testing.T) {
 		CheckDestroy:             checkUserDestroyed(sb, &id),
 		Steps: []resource.TestStep{
 			{
-				Config: userConfig(sb, `
-  first_name  = "Ada"
-  last_name   = "Lovelace"
-  email       = "ada@acme.example"
-  department  = "Engineering"
-  time_zone   = "America/Denver"
-  pager_number = "+17205550101"
-`),
+				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace",
+					`email = "ada@acme.example"`,
+					`department = "Engineering"`,
+					`time_zone = "America/Denver"`,
+					`pager_number = "+17205550101"`,
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userName, tfjsonpath.New("enterprise_id"), knownvalue.StringExact(acctest.Enterprise)),
 					statecheck.ExpectKnownValue(userName, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^usr_`))),
@@ -69,15 +58,13 @@ func TestAccUser_basic(t *testing.T) {
 			},
 			{
 				// In place: new last name, department removed, time zone changed, a calling line id set.
-				Config: userConfig(sb, `
-  first_name   = "Ada"
-  last_name    = "King"
-  email        = "ada@acme.example"
-  time_zone    = "Europe/Paris"
-  mobile_number = "+17205550199"
-  pager_number = "+17205550101"
-  calling_line_id_first_name = "Countess"
-`),
+				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "King",
+					`email = "ada@acme.example"`,
+					`time_zone = "Europe/Paris"`,
+					`mobile_number = "+17205550199"`,
+					`pager_number = "+17205550101"`,
+					`calling_line_id_first_name = "Countess"`,
+				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userName, plancheck.ResourceActionUpdate)},
 				},
@@ -96,26 +83,20 @@ func TestAccUser_basic(t *testing.T) {
 			},
 			{
 				// The same configuration again: nothing to do.
-				Config: userConfig(sb, `
-  first_name   = "Ada"
-  last_name    = "King"
-  email        = "ada@acme.example"
-  time_zone    = "Europe/Paris"
-  mobile_number = "+17205550199"
-  pager_number = "+17205550101"
-  calling_line_id_first_name = "Countess"
-`),
+				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "King",
+					`email = "ada@acme.example"`,
+					`time_zone = "Europe/Paris"`,
+					`mobile_number = "+17205550199"`,
+					`pager_number = "+17205550101"`,
+					`calling_line_id_first_name = "Countess"`,
+				),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
 				// Removing the calling line id makes it follow the name again.
-				Config: userConfig(sb, `
-  first_name   = "Ada"
-  last_name    = "King"
-  email        = "ada@acme.example"
-`),
+				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "King", `email = "ada@acme.example"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userName, tfjsonpath.New("calling_line_id_first_name"), knownvalue.StringExact("Ada")),
 					statecheck.ExpectKnownValue(userName, tfjsonpath.New("time_zone"), knownvalue.Null()),
@@ -124,11 +105,7 @@ func TestAccUser_basic(t *testing.T) {
 			{
 				// Deleted out of band: the plan creates it again.
 				PreConfig: sb.DeleteUserOutOfBand(t, &id),
-				Config: userConfig(sb, `
-  first_name   = "Ada"
-  last_name    = "King"
-  email        = "ada@acme.example"
-`),
+				Config:    sb.ProviderConfig() + acctest.UserConfig("Ada", "King", `email = "ada@acme.example"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userName, plancheck.ResourceActionCreate)},
 				},
@@ -142,11 +119,7 @@ func TestAccUser_basic(t *testing.T) {
 func TestAccUser_drift(t *testing.T) {
 	sb := acctest.Start(t)
 	var id string
-	cfg := userConfig(sb, `
-  first_name = "Grace"
-  last_name  = "Hopper"
-  department = "Navy"
-`)
+	cfg := sb.ProviderConfig() + acctest.UserConfig("Grace", "Hopper", `department = "Navy"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkUserDestroyed(sb, &id),
@@ -235,7 +208,7 @@ func TestAccUser_invalid(t *testing.T) {
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  "+c.body+"\n"),
+			Config:      sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", c.body),
 			PlanOnly:    true,
 			ExpectError: errRe(c.want...),
 		})
@@ -260,7 +233,7 @@ func TestAccUser_emailInUse(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      userConfig(sb, "  first_name = \"Ada\"\n  last_name = \"Lovelace\"\n  email = \"TAKEN@acme.example\"\n"),
+			Config:      sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", `email = "TAKEN@acme.example"`),
 			ExpectError: errRe("email_in_use"),
 		}},
 	})

@@ -2,11 +2,15 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
@@ -21,21 +25,13 @@ const (
 // secretsConfig is a user "Ada Lovelace" <countess@acme.example> with number +17205551240 and
 // extension 4321, and the given secret attributes.
 func secretsConfig(sb *acctest.Sandbox, secrets string) string {
-	return sb.ProviderConfig() + fmt.Sprintf(`
-resource "ucprov_user" "test" {
-  group_id   = %q
-  first_name = "Ada"
-  last_name  = "Lovelace"
-  email      = "countess@acme.example"
-%s
-}
-
+	return sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", `email = "countess@acme.example"`, strings.TrimSpace(secrets)) + `
 resource "ucprov_user_number" "test" {
   user_id      = ucprov_user.test.id
   phone_number = "+17205551240"
   extension    = "4321"
 }
-`, acctest.GroupDenver, secrets)
+`
 }
 
 func passcode(p string) string { return fmt.Sprintf("  voicemail_passcode = %q\n", p) }
@@ -163,11 +159,11 @@ func TestAccUserWriteOnly_passcode(t *testing.T) {
 			},
 			{
 				Config: secretsConfig(sb, wo("135790", 1, "Str0ng!pass", 1)),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckNoResourceAttr("ucprov_user.test", "voicemail_passcode_wo"),
-					resource.TestCheckNoResourceAttr("ucprov_user.test", "portal_password_wo"),
-					resource.TestCheckResourceAttr("ucprov_user.test", "voicemail_passcode_wo_version", "1"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("voicemail_passcode_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("portal_password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("voicemail_passcode_wo_version"), knownvalue.Int64Exact(1)),
+				},
 			},
 			{
 				// Same version: nothing to send, even with another value.
