@@ -16,6 +16,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,6 +43,7 @@ type options struct {
 	bulkRead   string
 	appendFile bool
 	layout     string
+	backend    string
 }
 
 func main() {
@@ -64,7 +67,12 @@ func main() {
 	flag.StringVar(&o.bulkRead, "bulk-read", "", "provider bulk_read setting (empty = the provider's default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&o.layout, "layout", "module", "configuration layout: module (a user module with for_each) or blocks (resource blocks per user)")
+	flag.StringVar(&o.backend, "backend", "local", "Terraform state backend: local (terraform.tfstate) or http (a state server in this program)")
 	flag.Parse()
+	if o.backend != "local" && o.backend != "http" {
+		fmt.Fprintf(os.Stderr, "-backend %q: want local or http\n", o.backend)
+		os.Exit(2)
+	}
 	if o.layout != "blocks" && o.layout != "module" {
 		fmt.Fprintf(os.Stderr, "-layout %q: want blocks or module\n", o.layout)
 		os.Exit(2)
@@ -181,6 +189,7 @@ type env struct {
 	changed   bool
 	resources int
 	stopped   bool
+	state     *http.Server // the http backend's state server, if any
 }
 
 func newEnv(ctx context.Context, o options, bins *e2e.Binaries, dir string, latency time.Duration, rate float64) (*env, error) {
@@ -204,8 +213,16 @@ func newEnv(ctx context.Context, o options, bins *e2e.Binaries, dir string, late
 		return nil, err
 	}
 	// terraform get installs the local user module (the provider comes from dev_overrides, and
-	// init would try the registry).
-	res, err := e.wd.Exec(ctx, "get")
+	// init would try the registry). The http backend needs init: the provider is installed from a
+	// local mirror of the same binary (dev_overrides still picks it at run time).
+	args := []string{"get"}
+	if o.backend == "http" {
+		if args, err = e.httpBackend(bins, dir); err != nil {
+			e.stop()
+			return nil, err
+		}
+	}
+	res, err := e.wd.Exec(ctx, args...)
 	if err == nil {
 		err = res.Err()
 	}
@@ -220,7 +237,65 @@ func (e *env) stop() {
 	if !e.stopped {
 		e.stopped = true
 		_ = e.sb.Stop()
+		if e.state != nil {
+			_ = e.state.Close()
+		}
 	}
+}
+
+// httpBackend serves Terraform's state over HTTP from memory (GET, POST, DELETE of /state, no
+// locking), writes backend.tf for it, and returns the init command that installs the provider from
+// a local mirror. With a remote backend Terraform keeps the state in memory during an apply and
+// persists it every 20 s, where the local backend rewrites terraform.tfstate after every resource.
+func (e *env) httpBackend(bins *e2e.Binaries, dir string) ([]string, error) {
+	var mu sync.Mutex
+	var state []byte
+	mux := http.NewServeMux()
+	mux.HandleFunc("/state", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.Method {
+		case http.MethodGet:
+			if state == nil {
+				w.WriteHeader(http.StatusNotFound)
+				return
+			}
+			_, _ = w.Write(state)
+		case http.MethodPost:
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			state = b
+		case http.MethodDelete:
+			state = nil
+		default:
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("state server: %w", err)
+	}
+	e.state = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = e.state.Serve(ln) }()
+	if err := e.wd.WriteFile("backend.tf", fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = \"http://%s/state\"\n  }\n}\n", ln.Addr())); err != nil {
+		return nil, err
+	}
+	mirror := filepath.Join(dir, "mirror")
+	bin := filepath.Join(mirror, "registry.terraform.io", "ucprov", "ucprov", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(bin, 0o700); err != nil {
+		return nil, fmt.Errorf("provider mirror: %w", err)
+	}
+	b, err := os.ReadFile(bins.Provider)
+	if err != nil {
+		return nil, fmt.Errorf("provider mirror: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "terraform-provider-ucprov_v0.0.1"), b, 0o700); err != nil {
+		return nil, fmt.Errorf("provider mirror: %w", err)
+	}
+	return []string{"init", "-input=false", "-plugin-dir=" + mirror}, nil
 }
 
 // write writes the configuration; changed gives one user in ten another department.
@@ -473,8 +548,8 @@ func render(o options, resources int, steps []step) string {
 	if label == "" {
 		label = "current"
 	}
-	fmt.Fprintf(&b, "### %s: N = %d users, %d resources, %s layout, latency %s, rate limit %g req/s%s\n\n", label, o.users, resources,
-		o.layout, o.latency, o.rateLimit, map[bool]string{true: ", bulk_read = " + o.bulkRead, false: ""}[o.bulkRead != ""])
+	fmt.Fprintf(&b, "### %s: N = %d users, %d resources, %s layout, %s state, latency %s, rate limit %g req/s%s\n\n", label, o.users, resources,
+		o.layout, o.backend, o.latency, o.rateLimit, map[bool]string{true: ", bulk_read = " + o.bulkRead, false: ""}[o.bulkRead != ""])
 	fmt.Fprintf(&b, "Run %s on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())
 	b.WriteString("| step | wall | requests | req/resource | bound (req ÷ limit) | wall ÷ bound | 429s | provider peak RSS | KB/resource |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
