@@ -21,6 +21,14 @@ const userName = "ucprov_user.test"
 func TestAccUser_basic(t *testing.T) {
 	sb := acctest.Start(t)
 	var id string
+	// The update of step 3, applied again in step 4.
+	updated := sb.ProviderConfig() + acctest.UserConfig("Ada", "King",
+		`email = "ada@acme.example"`,
+		`time_zone = "Europe/Paris"`,
+		`mobile_number = "+17205550199"`,
+		`pager_number = "+17205550101"`,
+		`calling_line_id_first_name = "Countess"`,
+	)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -58,13 +66,7 @@ func TestAccUser_basic(t *testing.T) {
 			},
 			{
 				// In place: new last name, department removed, time zone changed, a calling line id set.
-				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "King",
-					`email = "ada@acme.example"`,
-					`time_zone = "Europe/Paris"`,
-					`mobile_number = "+17205550199"`,
-					`pager_number = "+17205550101"`,
-					`calling_line_id_first_name = "Countess"`,
-				),
+				Config: updated,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userName, plancheck.ResourceActionUpdate)},
 				},
@@ -83,13 +85,7 @@ func TestAccUser_basic(t *testing.T) {
 			},
 			{
 				// The same configuration again: nothing to do.
-				Config: sb.ProviderConfig() + acctest.UserConfig("Ada", "King",
-					`email = "ada@acme.example"`,
-					`time_zone = "Europe/Paris"`,
-					`mobile_number = "+17205550199"`,
-					`pager_number = "+17205550101"`,
-					`calling_line_id_first_name = "Countess"`,
-				),
+				Config: updated,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
