@@ -3,11 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/provider"
 )
@@ -30,12 +29,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/ucprov/ucprov",
-		Debug:   debug,
+	// tf6server.Serve is what providerserver.Serve runs for protocol 6; the server is the
+	// framework's behind provider.NewServer, which works around a memory leak of the framework.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
 	}
-
-	if err := providerserver.Serve(context.Background(), provider.New(version, commit), opts); err != nil {
+	if err := tf6server.Serve("registry.terraform.io/ucprov/ucprov", provider.NewServer(version, commit), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -34,7 +33,7 @@ const (
 
 // ProviderFactories runs the provider in the test process.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"ucprov": providerserver.NewProtocol6WithError(provider.New("test", "none")()),
+	"ucprov": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test", "none")(), nil },
 }
 
 // Sandbox is a running sandbox for one test.
