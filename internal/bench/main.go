@@ -92,6 +92,8 @@ type step struct {
 	byRoute  map[string]int64
 	byStatus map[string]int64
 	peakRSS  int64
+	// cpu is the CPU time of terraform with its children, providerCPU the provider processes' part.
+	cpu, providerCPU time.Duration
 }
 
 func run(o options) error {
@@ -332,6 +334,7 @@ func (e *env) measure(ctx context.Context, name string, changed bool, args ...st
 		return step{}, err
 	}
 	var peak int64
+	providerCPU := map[int]time.Duration{} // last CPU time seen per provider process
 	var mu sync.Mutex
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -344,6 +347,11 @@ func (e *env) measure(ctx context.Context, name string, changed bool, args ...st
 				if hwm, err := e2e.VmHWM(pid); err == nil {
 					mu.Lock()
 					peak = max(peak, hwm)
+					mu.Unlock()
+				}
+				if cpu, err := e2e.ProcessCPU(pid); err == nil {
+					mu.Lock()
+					providerCPU[pid] = max(providerCPU[pid], cpu)
 					mu.Unlock()
 				}
 			}
@@ -367,7 +375,10 @@ func (e *env) measure(ctx context.Context, name string, changed bool, args ...st
 	if err != nil {
 		return step{}, err
 	}
-	s := step{name: name, args: args, wall: res.Duration, byRoute: map[string]int64{}, byStatus: map[string]int64{}, peakRSS: peak}
+	s := step{name: name, args: args, wall: res.Duration, byRoute: map[string]int64{}, byStatus: map[string]int64{}, peakRSS: peak, cpu: res.CPU}
+	for _, c := range providerCPU {
+		s.providerCPU += c // sampled every 100 ms: the last tenth of a second of each process is missed
+	}
 	for k, v := range after.routes {
 		if d := v - before.routes[k]; d > 0 {
 			s.byRoute[k] = d
@@ -379,7 +390,8 @@ func (e *env) measure(ctx context.Context, name string, changed bool, args ...st
 			s.byStatus[k] = d
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bench: %s: %s, %d requests\n", name, s.wall.Round(time.Millisecond), s.requests)
+	fmt.Fprintf(os.Stderr, "bench: %s: %s, %d requests, CPU %s (provider %s)\n", name, s.wall.Round(time.Millisecond), s.requests,
+		s.cpu.Round(10*time.Millisecond), s.providerCPU.Round(10*time.Millisecond))
 	return s, nil
 }
 
@@ -584,6 +596,14 @@ func render(o options, resources int, steps []step) string {
 			"first apply ÷ max(bound %.1fs, floor %.1fs): %.2f×.\n",
 			s.wall.Seconds()/fl.Seconds(), bound.Seconds(), fl.Seconds(), s.wall.Seconds()/max(bound, fl).Seconds())
 	}
+	b.WriteString("- CPU seconds, Terraform itself / the provider processes (sampled): ")
+	for i, s := range steps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %.1f / %.1f", s.name, (s.cpu - s.providerCPU).Seconds(), s.providerCPU.Seconds())
+	}
+	b.WriteString(".\n")
 	b.WriteString("\n<details><summary>Requests by route and by status</summary>\n\n")
 	for _, s := range steps {
 		fmt.Fprintf(&b, "- **%s**: ", s.name)

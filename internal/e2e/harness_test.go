@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,32 @@ func TestVmHWMAndChildren(t *testing.T) {
 	if _, err := VmHWM(1 << 30); err == nil {
 		t.Error("VmHWM of a missing process")
 	}
+}
+
+func TestProcessCPU(t *testing.T) {
+	if _, err := ProcessCPU(1 << 30); err == nil {
+		t.Error("ProcessCPU of a missing process")
+	}
+	before, err := ProcessCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Burn CPU until the kernel has counted at least 5 more ticks (50 ms); give up after 10 s.
+	deadline := time.Now().Add(10 * time.Second)
+	x := 0
+	for time.Now().Before(deadline) {
+		for i := range 1 << 20 {
+			x += i
+		}
+		after, err := ProcessCPU(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after-before >= 50*time.Millisecond {
+			return
+		}
+	}
+	t.Errorf("ProcessCPU did not grow by 50 ms in 10 s of busy loop (%d)", x)
 }
 
 func TestConfigHCL(t *testing.T) {

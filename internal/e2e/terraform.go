@@ -73,6 +73,9 @@ type Result struct {
 	Output   string // stdout and stderr, interleaved
 	// ProviderPIDs are the terraform-provider-ucprov processes seen while it ran (see Run.Sample).
 	ProviderPIDs []int
+	// CPU is the CPU time (user + system) of the terraform process and of the children it waited
+	// for: the provider processes among them.
+	CPU time.Duration
 }
 
 // Err is nil for exit code 0 (or 2 for plan -detailed-exitcode), else an error with the output's tail.
@@ -120,6 +123,7 @@ func (r *Run) Wait() (*Result, error) {
 	r.res.Duration = time.Since(r.start)
 	r.res.Output = r.out.String()
 	r.res.ExitCode = r.Cmd.ProcessState.ExitCode()
+	r.res.CPU = r.Cmd.ProcessState.UserTime() + r.Cmd.ProcessState.SystemTime()
 	for pid := range r.pids {
 		r.res.ProviderPIDs = append(r.res.ProviderPIDs, pid)
 	}
@@ -238,6 +242,33 @@ func VmHWM(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM for process %d", pid)
+}
+
+// ProcessCPU is the CPU time (user + system) process pid has used so far (Linux /proc; the kernel
+// counts in ticks of 1/100 s).
+func ProcessCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read stat of %d: %w", pid, err)
+	}
+	// The command name (field 2) is in parentheses and may hold spaces: count from after it.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("stat of %d: no command name", pid)
+	}
+	f := strings.Fields(string(b[i+1:])) // f[0] is field 3 (state); utime and stime are fields 14 and 15
+	if len(f) < 13 {
+		return 0, fmt.Errorf("stat of %d: %d fields", pid, len(f))
+	}
+	var ticks int64
+	for _, v := range f[11:13] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("stat of %d: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * (time.Second / 100), nil
 }
 
 // childrenNamed lists the descendants of pid whose command name starts with name (Linux /proc).
