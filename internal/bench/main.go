@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,7 @@ type options struct {
 	appendFile bool
 	layout     string
 	backend    string
+	steps      string // comma-separated, see stepNames
 }
 
 func main() {
@@ -68,9 +70,14 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&o.layout, "layout", "module", "configuration layout: module (a user module with for_each) or blocks (resource blocks per user)")
 	flag.StringVar(&o.backend, "backend", "local", "Terraform state backend: local (terraform.tfstate) or http (a state server in this program)")
+	flag.StringVar(&o.steps, "steps", defaultSteps, "steps to run, comma-separated, in this order whatever the order given: "+strings.Join(stepNames, ","))
 	flag.Parse()
 	if o.backend != "local" && o.backend != "http" {
 		fmt.Fprintf(os.Stderr, "-backend %q: want local or http\n", o.backend)
+		os.Exit(2)
+	}
+	if err := o.checkSteps(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	if o.layout != "blocks" && o.layout != "module" {
@@ -127,16 +134,20 @@ func run(o options) error {
 	defer main.stop()
 	var steps []step
 	for _, st := range []struct {
-		name    string
-		changed bool
-		args    []string
+		key, name string
+		changed   bool
+		args      []string
 	}{
-		{"first apply", false, []string{"apply", "-input=false", "-auto-approve"}},
-		{"no-change plan", false, []string{"plan", "-input=false", "-detailed-exitcode"}},
-		{floorPlan, false, []string{"plan", "-input=false", "-refresh=false", "-detailed-exitcode"}},
-		{"apply changing 10% of users", true, []string{"apply", "-input=false", "-auto-approve"}},
-		{"destroy", true, []string{"destroy", "-input=false", "-auto-approve"}},
+		{"first-plan", "plan of the first apply", false, []string{"plan", "-input=false"}},
+		{"apply", "first apply", false, []string{"apply", "-input=false", "-auto-approve"}},
+		{"plan", "no-change plan", false, []string{"plan", "-input=false", "-detailed-exitcode"}},
+		{"floor", floorPlan, false, []string{"plan", "-input=false", "-refresh=false", "-detailed-exitcode"}},
+		{"change", "apply changing 10% of users", true, []string{"apply", "-input=false", "-auto-approve"}},
+		{"destroy", "destroy", true, []string{"destroy", "-input=false", "-auto-approve"}},
 	} {
+		if !o.has(st.key) {
+			continue
+		}
 		s, err := main.measure(ctx, st.name, st.changed, st.args...)
 		if err != nil {
 			return err
@@ -145,18 +156,20 @@ func run(o options) error {
 	}
 	main.stop()
 
-	// The first apply's floor: the same apply against a sandbox without latency or rate limit,
-	// what Terraform and the provider cost when the API answers at once.
-	free, err := newEnv(ctx, o, bins, filepath.Join(dir, "floor"), 0, 0)
-	if err != nil {
-		return err
+	if o.has("apply-floor") {
+		// The first apply's floor: the same apply against a sandbox without latency or rate limit,
+		// what Terraform and the provider cost when the API answers at once.
+		free, err := newEnv(ctx, o, bins, filepath.Join(dir, "floor"), 0, 0)
+		if err != nil {
+			return err
+		}
+		defer free.stop()
+		s, err := free.measure(ctx, floorApply, false, "apply", "-input=false", "-auto-approve")
+		if err != nil {
+			return err
+		}
+		steps = append(steps, s)
 	}
-	defer free.stop()
-	s, err := free.measure(ctx, floorApply, false, "apply", "-input=false", "-auto-approve")
-	if err != nil {
-		return err
-	}
-	steps = append(steps, s)
 
 	report := render(o, main.resources, steps)
 	fmt.Println(report)
@@ -178,6 +191,37 @@ func run(o options) error {
 }
 
 // The names of the two floor steps.
+// The steps, in the order they run (-steps picks some). first-plan, the plan a pipeline shows
+// before the first apply, is not run by default.
+var stepNames = []string{"first-plan", "apply", "plan", "floor", "change", "destroy", "apply-floor"}
+
+const defaultSteps = "apply,plan,floor,change,destroy,apply-floor"
+
+// has reports whether -steps names step.
+func (o options) has(step string) bool {
+	for _, s := range strings.Split(o.steps, ",") {
+		if strings.TrimSpace(s) == step {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSteps rejects unknown steps, and steps that need the first apply's state without it.
+func (o options) checkSteps() error {
+	for _, s := range strings.Split(o.steps, ",") {
+		if !slices.Contains(stepNames, strings.TrimSpace(s)) {
+			return fmt.Errorf("-steps: unknown step %q; the steps are %s", s, strings.Join(stepNames, ","))
+		}
+	}
+	for _, s := range []string{"plan", "floor", "change", "destroy"} {
+		if o.has(s) && !o.has("apply") {
+			return fmt.Errorf("-steps: %s needs the state of the first apply: add apply", s)
+		}
+	}
+	return nil
+}
+
 const (
 	floorPlan  = "plan -refresh=false (floor)"
 	floorApply = "first apply, no latency or rate limit (floor)"
