@@ -14,9 +14,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -62,14 +64,14 @@ func main() {
 	flag.IntVar(&o.users, "users", defUsers, "number of users (default $BENCH_USERS or 1000)")
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the sandbox adds to every request")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 100, "the sandbox's rate limit, requests per second")
-	flag.StringVar(&o.out, "out", filepath.Join(e2e.RepoRoot(), "internal", "bench", "results.md"), "markdown file to write (\"\" = none)")
+	flag.StringVar(&o.out, "out", filepath.Join(e2e.RepoRoot(), "internal", "bench", "results.md"), "markdown file to write (\"\" = none): between its latest-run markers if it has them, else the whole file")
 	flag.BoolVar(&o.appendFile, "append", false, "append to -out instead of replacing it")
 	flag.StringVar(&o.label, "label", "", "a label for this run in the report (e.g. the version)")
 	flag.StringVar(&o.provider, "provider", "", "use this provider binary instead of building the current one")
 	flag.StringVar(&o.bulkRead, "bulk-read", "", "provider bulk_read setting (empty = the provider's default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&o.layout, "layout", "module", "configuration layout: module (a user module with for_each) or blocks (resource blocks per user)")
-	flag.StringVar(&o.backend, "backend", "local", "Terraform state backend: local (terraform.tfstate) or http (a state server in this program)")
+	flag.StringVar(&o.backend, "backend", "http", "Terraform state backend: http (a state server in this program, as a CI pipeline keeps its state) or local (terraform.tfstate)")
 	flag.StringVar(&o.steps, "steps", defaultSteps, "steps to run, comma-separated, in this order whatever the order given: "+strings.Join(stepNames, ","))
 	flag.Parse()
 	if o.backend != "local" && o.backend != "http" {
@@ -174,23 +176,50 @@ func run(o options) error {
 	report := render(o, main.resources, steps)
 	fmt.Println(report)
 	if o.out != "" {
-		flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-		if o.appendFile {
-			flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
-		}
-		f, err := os.OpenFile(o.out, flags, 0o644)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", o.out, err)
-		}
-		defer func() { _ = f.Close() }()
-		if _, err := f.WriteString(report + "\n"); err != nil {
-			return fmt.Errorf("write %s: %w", o.out, err)
+		if err := writeReport(o.out, report, o.appendFile); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// The names of the two floor steps.
+// The markers of the section of results.md that a run replaces, leaving the rest of the file (the
+// analysis, earlier runs) as it is.
+const (
+	latestBegin = "<!-- make bench: latest run (replaced by each run) -->"
+	latestEnd   = "<!-- make bench: end of latest run -->"
+)
+
+// writeReport writes report to path: appended with appendMode; else between the markers if the
+// file has them; else as the whole file.
+func writeReport(path, report string, appendMode bool) error {
+	if appendMode {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := f.WriteString(report + "\n"); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return f.Close()
+	}
+	content := report + "\n"
+	if old, err := os.ReadFile(path); err == nil {
+		s := string(old)
+		i, j := strings.Index(s, latestBegin), strings.Index(s, latestEnd)
+		if i >= 0 && j > i {
+			content = s[:i+len(latestBegin)] + "\n\n" + report + "\n" + s[j:]
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 // The steps, in the order they run (-steps picks some). first-plan, the plan a pipeline shows
 // before the first apply, is not run by default.
 var stepNames = []string{"first-plan", "apply", "plan", "floor", "change", "destroy", "apply-floor"}
@@ -222,6 +251,7 @@ func (o options) checkSteps() error {
 	return nil
 }
 
+// The names of the two floor steps.
 const (
 	floorPlan  = "plan -refresh=false (floor)"
 	floorApply = "first apply, no latency or rate limit (floor)"

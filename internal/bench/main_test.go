@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestSteps(t *testing.T) {
 	for _, tc := range []struct {
@@ -23,4 +27,47 @@ func TestSteps(t *testing.T) {
 	if !o.has("apply") || !o.has("first-plan") || o.has("destroy") || o.has("first") {
 		t.Errorf("has: wrong answers for %q", o.steps)
 	}
+}
+
+func TestWriteReport(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.md")
+
+	// A new file is the report.
+	if err := writeReport(path, "run 1", false); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, path); got != "run 1\n" {
+		t.Errorf("new file = %q", got)
+	}
+
+	// Between the markers, the rest is kept.
+	curated := "# analysis\n\n" + latestBegin + "\n\nold run\n" + latestEnd + "\n\n## earlier runs\n"
+	if err := os.WriteFile(path, []byte(curated), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeReport(path, "run 2", false); err != nil {
+		t.Fatal(err)
+	}
+	want := "# analysis\n\n" + latestBegin + "\n\nrun 2\n" + latestEnd + "\n\n## earlier runs\n"
+	if got := read(t, path); got != want {
+		t.Errorf("with markers = %q, want %q", got, want)
+	}
+
+	// -append adds at the end.
+	if err := writeReport(path, "run 3", true); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, path); got != want+"run 3\n" {
+		t.Errorf("appended = %q", got)
+	}
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
