@@ -15,6 +15,9 @@ func TestQuietUnlessKept(t *testing.T) {
 		{"TF_LOG set: the CLI keeps them", map[string]string{"TF_LOG": "debug"}, "", ""},
 		{"TF_LOG_PROVIDER set", map[string]string{"TF_LOG_PROVIDER": "trace"}, "", ""},
 		{"a provider-side level is kept", map[string]string{"TF_LOG_SDK": "warn"}, "warn", "off"},
+		{"TF_LOG=off", map[string]string{"TF_LOG": "OFF"}, "off", "off"},
+		{"TF_LOG_PROVIDER=off wins over TF_LOG", map[string]string{"TF_LOG": "trace", "TF_LOG_PROVIDER": "off"}, "off", "off"},
+		{"TF_LOG_PROVIDER wins over TF_LOG=off", map[string]string{"TF_LOG": "off", "TF_LOG_PROVIDER": "debug"}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_PROVIDER_UCPROV"} {
