@@ -36,7 +36,7 @@ type frameworkServer interface {
 // cancel function until StopProvider (proto6server's registerContext appends it to a slice that
 // only StopProvider empties), so every request's context (its loggers, fields and the gRPC stream,
 // about 11 KB, measured) stays reachable for the life of the provider process: a plan of 3,200
-// resources held over 300 MB. Each per-instance request therefore gets a releasableContext, and
+// resources held 440 MB. Each request therefore gets a releasableContext, and
 // after the request returns the framework's kept context reaches only that small shell.
 //
 // Every unary RPC of tfprotov6.ProviderServer is wrapped (TestReleasingServerWrapsEveryRPC); the
