@@ -28,6 +28,7 @@ var migrations = []migration{
 	{version: 9, name: "secrets", sql: secretsSchema},
 	{version: 10, name: "call_forwarding", sql: callForwardingSchema},
 	{version: 11, name: "lifecycle", sql: lifecycleSchema},
+	{version: 12, name: "platform_ids", sql: platformIDsSchema},
 }
 
 // coreSchema: tenancy (enterprises, groups), tokens and idempotency keys.
