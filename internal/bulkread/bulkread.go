@@ -618,3 +618,17 @@ func (r *Reader) GetGroup(ctx context.Context, id string) (*client.Group, error)
 		return &c, nil
 	}
 }
+
+// UserEnterprise is the enterprise of user id as this Reader learned it from reads and creates
+// ("" when it has not seen the user).
+func (r *Reader) UserEnterprise(id string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ent, ok := r.userEnt[id]; ok {
+		return ent
+	}
+	if u, ok := r.created[id]; ok {
+		return u.EnterpriseID
+	}
+	return ""
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // The user-lifecycle parts of ucprov_activation (issue 10): resending the invitation
@@ -23,7 +23,7 @@ func invitationIncreased(plan, state *activationModel) bool {
 
 // warnInvitationWhenProvisioned: a raised invitation_version of a provisioned user sends nothing.
 func warnInvitationWhenProvisioned(plan, state *activationModel, diags *diagnostics) {
-	if invitationIncreased(plan, state) && state.Status.ValueString() == client.ActivationProvisioned {
+	if invitationIncreased(plan, state) && state.Status.ValueString() == platform.ActivationProvisioned {
 		diags.AddAttributeWarning(path.Root("invitation_version"), "No invitation will be sent",
 			fmt.Sprintf("User %s is provisioned: there is no activation email to send again. The apply only "+
 				"records invitation_version %d.", plan.UserID.ValueString(), plan.InvitationVersion.ValueInt64()))
@@ -32,9 +32,9 @@ func warnInvitationWhenProvisioned(plan, state *activationModel, diags *diagnost
 
 // resendInvitation sends the activation email again; a user provisioned meanwhile gets a warning.
 func (r *activationResource) resendInvitation(ctx context.Context, userID string, diags *diagnostics) {
-	a, err := r.data.client.ResendInvitation(ctx, userID)
+	a, err := r.data.backend.ResendInvitation(ctx, userID)
 	switch {
-	case client.HasCode(err, "already_provisioned"):
+	case platform.HasCode(err, "already_provisioned"):
 		diags.AddAttributeWarning(path.Root("invitation_version"), "No invitation sent",
 			"User "+userID+" was provisioned meanwhile: there is no activation email to send again.")
 	case err != nil:
@@ -46,7 +46,7 @@ func (r *activationResource) resendInvitation(ctx context.Context, userID string
 
 // checkFollowsUser: a configured email must be the user's email by the time the activation is
 // updated (the user's update runs first, since email refers to it).
-func (r *activationResource) checkFollowsUser(plan *activationModel, a *client.Activation, diags *diagnostics) bool {
+func (r *activationResource) checkFollowsUser(plan *activationModel, a *platform.Activation, diags *diagnostics) bool {
 	if plan.Email.IsNull() || plan.Email.IsUnknown() || strings.EqualFold(plan.Email.ValueString(), a.Email) {
 		return true
 	}
@@ -66,13 +66,13 @@ func (r *activationResource) precheck(ctx context.Context, plan *activationModel
 	if plan.UserID.IsUnknown() || configured.IsUnknown() || !r.data.reachable(ctx) {
 		return
 	}
-	in := client.ActivationValidateInput{Email: configured.ValueString()}
+	in := platform.ActivationValidateInput{Email: configured.ValueString()}
 	if !plan.Package.IsUnknown() {
 		in.Package = plan.Package.ValueString()
 	}
-	v, err := r.data.client.ValidateActivation(ctx, plan.UserID.ValueString(), in)
+	v, err := r.data.backend.ValidateActivation(ctx, plan.UserID.ValueString(), in)
 	if err != nil {
-		if !client.IsNotFound(err) { // a missing user is reported by the other checks
+		if !platform.IsNotFound(err) { // a missing user is reported by the other checks
 			diags.AddWarning("Activation not prechecked", "The backend's activation precheck failed: "+apiDetail(err))
 		}
 		return
@@ -109,10 +109,10 @@ func (r *activationResource) createFollowsUser(ctx context.Context, plan *activa
 	if plan.Email.IsNull() || plan.Email.IsUnknown() {
 		return true
 	}
-	u, err := r.data.client.GetUser(ctx, plan.UserID.ValueString())
+	u, err := r.data.backend.GetUser(ctx, plan.UserID.ValueString())
 	if err != nil {
 		addAPIError(diags, "read the user to compare its email", err, nil)
 		return false
 	}
-	return r.checkFollowsUser(plan, &client.Activation{Email: u.Email}, diags)
+	return r.checkFollowsUser(plan, &platform.Activation{Email: u.Email}, diags)
 }

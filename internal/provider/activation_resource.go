@@ -20,7 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 const (
@@ -193,6 +193,9 @@ func (r *activationResource) Configure(_ context.Context, req resource.Configure
 // update (status unknown) when the activation is in error (the update retries it) or, with
 // wait_for = "provisioned", still on its way (the update waits again).
 func (r *activationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_activation", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or provider not configured yet (validate)
 	}
@@ -254,22 +257,22 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	defer cancel()
 
 	userID := plan.UserID.ValueString()
-	c := r.data.client
+	c := r.data.backend
 	if !r.createFollowsUser(waitCtx, &plan, &resp.Diagnostics) {
 		return
 	}
 	existing, err := r.existingActivation(waitCtx, userID)
-	var queued *client.Activation // what the POST tells, when the reads after it fail
+	var queued *platform.Activation // what the POST tells, when the reads after it fail
 	switch {
-	case client.IsNotFound(err):
-		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI(), client.WriteOptions{})
-		queued = &client.Activation{Status: client.ActivationQueued, Package: plan.Package.ValueString()}
-		if client.HasCode(err, "already_activated") {
+	case platform.IsNotFound(err):
+		_, err = c.CreateActivation(waitCtx, userID, plan.toAPI(), platform.WriteOptions{})
+		queued = &platform.Activation{Status: platform.ActivationQueued, Package: plan.Package.ValueString()}
+		if platform.HasCode(err, "already_activated") {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User already activated",
 				alreadyActivatedDetail(userID, "")+" "+apiDetail(err))
 			return
 		}
-		if client.HasCode(err, "email_required") {
+		if platform.HasCode(err, "email_required") {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Email required for a Webex activation",
 				fmt.Sprintf("User %s has no email, and a Webex activation needs one (rule email_required). Set email "+
 					"on the ucprov_user first, then apply again. %s", userID, apiDetail(err)))
@@ -283,7 +286,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	case err != nil:
 		addAPIError(&resp.Diagnostics, "read the user's activation", err, nil)
 		return
-	case existing.Status == client.ActivationError:
+	case existing.Status == platform.ActivationError:
 		// The activation of a tainted ucprov_activation (or one that failed outside Terraform):
 		// retry it rather than queue a second one.
 		if !r.retry(waitCtx, &plan, existing, existing.ETag, nil, &resp.Diagnostics) {
@@ -302,24 +305,27 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, false, queued)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
+	}
 }
 
 // existingActivation reads the user's activation before one is queued, to take over one in
 // progress or retry one in error. A user this process created (in this apply) has none, so
 // nothing is read: the answer is ErrNotFound. (One made out of band in the meantime makes the POST
 // answer already_activated.)
-func (r *activationResource) existingActivation(ctx context.Context, userID string) (*client.Activation, error) {
-	if r.data.reads().CreatedHere(userID) {
-		return nil, client.ErrNotFound
+func (r *activationResource) existingActivation(ctx context.Context, userID string) (*platform.Activation, error) {
+	if r.data.backend.CreatedHere(userID) {
+		return nil, platform.ErrNotFound
 	}
-	return r.data.client.GetActivation(ctx, userID)
+	return r.data.backend.GetActivation(ctx, userID)
 }
 
 // activationInProgress reports whether an activation is still on its way to provisioned.
 func activationInProgress(status string) bool {
 	switch status {
-	case client.ActivationQueued, client.ActivationPendingEmailInput, client.ActivationPendingEmailValidation,
-		client.ActivationProvisioning:
+	case platform.ActivationQueued, platform.ActivationPendingEmailInput, platform.ActivationPendingEmailValidation,
+		platform.ActivationProvisioning:
 		return true
 	}
 	return false
@@ -331,8 +337,11 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := r.data.reads().Activation(ctx, r.data.enterpriseID, state.UserID.ValueString())
-	if client.IsNotFound(err) {
+	a, err := r.data.backend.ReadActivation(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotFound(err) {
+		if !r.data.userObjectGone(ctx, "activation", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
+			return
+		}
 		tflog.Warn(ctx, "activation no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -343,6 +352,7 @@ func (r *activationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.fromAPI(state.UserID.ValueString(), a)
 	state.setImportDefaults()
+	resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, state.UserID.ValueString(), req.Private, resp.Private)...)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, a.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -365,7 +375,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 	defer cancel()
 
 	userID := plan.UserID.ValueString()
-	a, err := r.data.client.GetActivation(waitCtx, userID)
+	a, err := r.data.backend.GetActivation(waitCtx, userID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the activation", err, nil)
 		return
@@ -377,7 +387,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !r.checkFollowsUser(&plan, a, &resp.Diagnostics) {
 		return
 	}
-	if a.Status == client.ActivationError {
+	if a.Status == platform.ActivationError {
 		if !r.retry(waitCtx, &plan, a, a.ETag, &guard, &resp.Diagnostics) {
 			return
 		}
@@ -386,7 +396,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 	}
-	if invitationIncreased(&plan, &state) && a.Status != client.ActivationProvisioned {
+	if invitationIncreased(&plan, &state) && a.Status != platform.ActivationProvisioned {
 		r.resendInvitation(waitCtx, userID, &resp.Diagnostics)
 	}
 	r.waitAndSave(ctx, waitCtx, &plan, timeout, &resp.State, resp.Private, &resp.Diagnostics, true, nil)
@@ -402,8 +412,8 @@ func (r *activationResource) staleGuard(prior *activationModel, st stateSetter, 
 	return staleGuard[activationModel]{
 		what: "ucprov_activation " + userID, prior: prior, ignore: activationComputed, state: st, private: priv,
 		read: func(ctx context.Context) (*activationModel, string, bool, error) {
-			a, err := r.data.client.GetActivation(ctx, userID)
-			if client.IsNotFound(err) {
+			a, err := r.data.backend.GetActivation(ctx, userID)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -416,7 +426,7 @@ func (r *activationResource) staleGuard(prior *activationModel, st stateSetter, 
 }
 
 // current is m with the backend's values of a.
-func (m activationModel) current(userID string, a *client.Activation) activationModel {
+func (m activationModel) current(userID string, a *platform.Activation) activationModel {
 	m.fromAPI(userID, a)
 	return m
 }
@@ -426,7 +436,7 @@ func (m activationModel) current(userID string, a *client.Activation) activation
 // outside Terraform since is a conflict, reported like a 412 (the state gets the backend's values);
 // the worker's status steps are not. It saves nothing and reports true when the write may go on.
 func (r *activationResource) unchangedSinceRefresh(ctx context.Context, p privateGetter, g staleGuard[activationModel],
-	a *client.Activation, diags *diagnostics) bool {
+	a *platform.Activation, diags *diagnostics) bool {
 	etag, d := loadETag(ctx, p)
 	diags.Append(d...)
 	if etag == "" || sameETag(etag, a.ETag) {
@@ -454,21 +464,21 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	userID := state.UserID.ValueString()
-	a, err := r.data.client.GetActivation(ctx, userID)
-	if client.IsNotFound(err) {
+	a, err := r.data.backend.GetActivation(ctx, userID)
+	if platform.IsNotFound(err) {
 		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the activation before deactivating", err, nil)
 		return
 	}
-	if a.Status == client.ActivationError {
+	if a.Status == platform.ActivationError {
 		tflog.Info(ctx, "activation is in error: nothing was provisioned, so there is no Webex to remove",
 			map[string]any{"user_id": userID, "error_code": a.ErrorCode})
 		return
 	}
 	guard := r.staleGuard(&state, &resp.State, resp.Private)
-	guard.done = func(cur *activationModel) bool { return cur.Status.ValueString() == client.ActivationError }
+	guard.done = func(cur *activationModel) bool { return cur.Status.ValueString() == platform.ActivationError }
 	// Gone by now (for instance IM&P disabled in the same destroy removed the Webex account): that
 	// is what the delete wanted, not a conflict.
 	guard.deleting = true
@@ -476,11 +486,11 @@ func (r *activationResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	resolved, err := guardedWrite(ctx, guard, a.ETag, &resp.Diagnostics,
-		func(o client.WriteOptions) error { return r.data.client.DeleteActivation(ctx, userID, o) })
+		func(o platform.WriteOptions) error { return r.data.backend.DeleteActivation(ctx, userID, o) })
 	if resolved {
 		return
 	}
-	if err != nil && !client.IsNotFound(err) {
+	if err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "deactivate the user", err, nil)
 		return
 	}
@@ -495,14 +505,14 @@ func (r *activationResource) ImportState(ctx context.Context, req resource.Impor
 // planned package on it when it differs. It reports whether it succeeded.
 // etag is the activation's etag the retry is based on; guard (nil on create, where the activation
 // was just read) resolves a 412.
-func (r *activationResource) retry(ctx context.Context, plan *activationModel, prior *client.Activation, etag string,
+func (r *activationResource) retry(ctx context.Context, plan *activationModel, prior *platform.Activation, etag string,
 	guard *staleGuard[activationModel], diags *diagnostics) bool {
 	userID := plan.UserID.ValueString()
 	tflog.Info(ctx, "retrying the Webex activation in error", map[string]any{
 		"user_id": userID, "error_code": prior.ErrorCode, "error_text": prior.ErrorText,
 	})
-	if !r.write(ctx, guard, etag, diags, "retry the activation", nil, func(o client.WriteOptions) error {
-		_, err := r.data.client.RetryActivation(ctx, userID, "", o)
+	if !r.write(ctx, guard, etag, diags, "retry the activation", nil, func(o platform.WriteOptions) error {
+		_, err := r.data.backend.RetryActivation(ctx, userID, "", o)
 		return err
 	}) {
 		return false
@@ -516,7 +526,7 @@ func (r *activationResource) retry(ctx context.Context, plan *activationModel, p
 // write runs one activation write with If-Match etag, through guard when there is one, and reports
 // whether it succeeded (errors are added to diags).
 func (r *activationResource) write(ctx context.Context, guard *staleGuard[activationModel], etag string, diags *diagnostics,
-	op string, attrs map[string]string, call func(client.WriteOptions) error) bool {
+	op string, attrs map[string]string, call func(platform.WriteOptions) error) bool {
 	var err error
 	if guard != nil {
 		var resolved bool
@@ -524,7 +534,7 @@ func (r *activationResource) write(ctx context.Context, guard *staleGuard[activa
 			return false
 		}
 	} else {
-		err = call(client.WriteOptions{IfMatch: etag})
+		err = call(platform.WriteOptions{IfMatch: etag})
 	}
 	if err != nil {
 		addAPIError(diags, op, err, attrs)
@@ -537,8 +547,8 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 	guard *staleGuard[activationModel], diags *diagnostics) bool {
 	userID := plan.UserID.ValueString()
 	if !r.write(ctx, guard, etag, diags, "change the activation's package", map[string]string{"package": "package"},
-		func(o client.WriteOptions) error {
-			_, err := r.data.client.UpdateActivationPackage(ctx, userID, plan.Package.ValueString(), o)
+		func(o platform.WriteOptions) error {
+			_, err := r.data.backend.UpdateActivationPackage(ctx, userID, plan.Package.ValueString(), o)
 			return err
 		}) {
 		return false
@@ -553,7 +563,7 @@ func (r *activationResource) updatePackage(ctx context.Context, plan *activation
 // tainted, and replacing it would deactivate the user; unsaved, the next apply's create takes the
 // activation in progress over and waits again.
 func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *activationModel, timeout time.Duration,
-	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool, queued *client.Activation) {
+	st stateSetter, priv privateSetter, diags *diagnostics, keepOnTimeout bool, queued *platform.Activation) {
 	userID := plan.UserID.ValueString()
 	a, err := r.wait(waitCtx, userID, plan.WaitFor.ValueString())
 	if a == nil && queued != nil && plan.WaitFor.ValueString() == waitForQueued {
@@ -573,13 +583,13 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 		return
 	}
 	plan.fromAPI(userID, a)
-	timedOut := a.Status != client.ActivationError && err != nil && waitCtx.Err() != nil
+	timedOut := a.Status != platform.ActivationError && err != nil && waitCtx.Err() != nil
 	if !timedOut || keepOnTimeout {
 		diags.Append(st.Set(ctx, plan)...)
 		diags.Append(saveETag(ctx, priv, a.ETag)...)
 	}
 	switch {
-	case a.Status == client.ActivationError:
+	case a.Status == platform.ActivationError:
 		diags.AddError("Webex activation failed",
 			fmt.Sprintf("The activation of user %s ended in status error: %s: %s. The activation is kept in state; "+
 				"fix the cause (for email_conflict, give the user an email that no other Webex account uses) and "+
@@ -616,12 +626,12 @@ func (r *activationResource) waitAndSave(ctx, waitCtx context.Context, plan *act
 // client's wait loop (50 ms, growing by half up to 5 s) until provisioned, error, or ctx is done,
 // logging every status change. It returns the last activation read (nil if none) and the error
 // that ended the wait.
-func (r *activationResource) wait(ctx context.Context, userID, waitFor string) (*client.Activation, error) {
+func (r *activationResource) wait(ctx context.Context, userID, waitFor string) (*platform.Activation, error) {
 	var last string
-	return r.data.client.WaitActivation(ctx, userID, client.ActivationWait{
+	return r.data.backend.WaitActivation(ctx, userID, platform.ActivationWait{
 		Poll: activationPollFirst, MaxPoll: activationPollMax,
-		Until: func(*client.Activation) bool { return waitFor != waitForProvisioned },
-		OnRead: func(a *client.Activation) {
+		Until: func(*platform.Activation) bool { return waitFor != waitForProvisioned },
+		OnRead: func(a *platform.Activation) {
 			if a.Status != last {
 				tflog.Info(ctx, "Webex activation status", map[string]any{"user_id": userID, "status": a.Status})
 				last = a.Status
@@ -639,8 +649,8 @@ func alreadyActivatedDetail(userID, status string) string {
 		" (or an import block with id = \"" + userID + "\")."
 }
 
-func (m *activationModel) toAPI() client.ActivationInput {
-	return client.ActivationInput{
+func (m *activationModel) toAPI() platform.ActivationInput {
+	return platform.ActivationInput{
 		Package:             m.Package.ValueString(),
 		SendActivationEmail: m.SendActivationEmail.ValueBool(),
 		EmailSubject:        m.EmailSubject.ValueString(),
@@ -649,7 +659,7 @@ func (m *activationModel) toAPI() client.ActivationInput {
 }
 
 // fromAPI copies the live activation into the model; empty strings become null.
-func (m *activationModel) fromAPI(userID string, a *client.Activation) {
+func (m *activationModel) fromAPI(userID string, a *platform.Activation) {
 	m.ID = types.StringValue(userID)
 	m.UserID = types.StringValue(userID)
 	if a.Package != "" {
@@ -676,13 +686,13 @@ func (m *activationModel) setImportDefaults() {
 
 // needsRetry: the activation failed and an apply should retry it.
 func (m *activationModel) needsRetry() bool {
-	return m.Status.ValueString() == client.ActivationError
+	return m.Status.ValueString() == platform.ActivationError
 }
 
 // inProgress: the activation moves on by itself towards provisioned.
 func (m *activationModel) inProgress() bool {
 	switch m.Status.ValueString() {
-	case client.ActivationQueued, client.ActivationPendingEmailValidation, client.ActivationProvisioning:
+	case platform.ActivationQueued, platform.ActivationPendingEmailValidation, platform.ActivationProvisioning:
 		return true
 	}
 	return false

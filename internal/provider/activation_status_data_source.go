@@ -12,13 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // activationStatuses are every status of an activation, in the order of the portal.
 var activationStatuses = []string{
-	client.ActivationQueued, client.ActivationPendingEmailInput, client.ActivationPendingEmailValidation,
-	client.ActivationProvisioning, client.ActivationProvisioned, client.ActivationError,
+	platform.ActivationQueued, platform.ActivationPendingEmailInput, platform.ActivationPendingEmailValidation,
+	platform.ActivationProvisioning, platform.ActivationProvisioned, platform.ActivationError,
 }
 
 var _ datasource.DataSourceWithConfigure = &activationStatusDataSource{}
@@ -169,12 +169,12 @@ func (d *activationStatusDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	filterAttrs := map[string]string{"status": "status", "groupId": "group_id", "search": "search"}
-	rows, err := d.data.client.ListActivations(ctx, ent, f)
+	rows, err := d.data.backend.ListActivations(ctx, ent, f)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the activation status report", err, filterAttrs)
 		return
 	}
-	csv, err := d.data.client.ActivationsCSV(ctx, ent, f)
+	csv, err := d.data.backend.ActivationsCSV(ctx, ent, f)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "export the activation status report", err, filterAttrs)
 		return
@@ -183,8 +183,8 @@ func (d *activationStatusDataSource) Read(ctx context.Context, req datasource.Re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (m *activationStatusModel) toAPI(ctx context.Context) (client.ActivationFilter, diagnostics) {
-	f := client.ActivationFilter{
+func (m *activationStatusModel) toAPI(ctx context.Context) (platform.ActivationFilter, diagnostics) {
+	f := platform.ActivationFilter{
 		GroupID:            m.GroupID.ValueString(),
 		Search:             m.Search.ValueString(),
 		ExcludeProvisioned: m.ExcludeProvisioned.ValueBool(),
@@ -198,7 +198,7 @@ func (m *activationStatusModel) toAPI(ctx context.Context) (client.ActivationFil
 
 // fromAPI fills the computed attributes: the rows, the count of every status (zero included)
 // over the rows, and the CSV verbatim.
-func (m *activationStatusModel) fromAPI(ctx context.Context, ent string, rows []client.ActivationRow, csv string) diagnostics {
+func (m *activationStatusModel) fromAPI(ctx context.Context, ent string, rows []platform.ActivationRow, csv string) diagnostics {
 	var diags diagnostics
 	counts := make(map[string]attr.Value, len(activationStatuses))
 	for _, s := range activationStatuses {

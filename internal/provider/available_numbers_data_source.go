@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 var _ datasource.DataSourceWithConfigure = &availableNumbersDataSource{}
@@ -63,9 +63,9 @@ func (d *availableNumbersDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	available := true
-	inv, err := d.data.client.ListNumbers(ctx, ent, client.NumberFilter{Available: &available, GroupID: m.GroupID.ValueString()})
-	if client.IsNotFound(err) {
-		checkEnterpriseVisible(ctx, d.data.client, ent, path.Root("enterprise_id"), &resp.Diagnostics)
+	inv, err := d.data.backend.ListNumbers(ctx, ent, platform.NumberFilter{Available: &available, GroupID: m.GroupID.ValueString()})
+	if platform.IsNotFound(err) {
+		checkEnterpriseVisible(ctx, d.data.backend, ent, path.Root("enterprise_id"), &resp.Diagnostics)
 	}
 	if err != nil {
 		if !resp.Diagnostics.HasError() {
@@ -75,7 +75,7 @@ func (d *availableNumbersDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	// An empty list for a group that is not the enterprise's would surface as "Invalid index"
 	// wherever the config takes numbers[0]: say which id is wrong instead (one read, only then).
-	if len(inv) == 0 && !checkGroupOfEnterprise(ctx, d.data.client, ent, m.GroupID.ValueString(), path.Root("group_id"), &resp.Diagnostics) {
+	if len(inv) == 0 && !checkGroupOfEnterprise(ctx, d.data.backend, ent, m.GroupID.ValueString(), path.Root("group_id"), &resp.Diagnostics) {
 		return
 	}
 	numbers := make([]string, 0, len(inv))

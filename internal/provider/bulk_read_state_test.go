@@ -14,6 +14,7 @@ import (
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/bulkread"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform/ucprov"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 )
 
@@ -66,13 +67,14 @@ func TestBulkReadGivesTheGETState(t *testing.T) {
 	}
 
 	newData := func(mode bulkread.Mode) *providerData {
-		r := bulkread.New(bulkread.Options{Mode: mode, Threshold: 1})
-		c, err := client.New(client.Config{Endpoint: sb.URL(), Token: sb.AdminToken(), OnWrite: r.ObserveWrite})
+		b, err := ucprov.New(ucprov.Config{
+			Client:   client.Config{Endpoint: sb.URL(), Token: sb.AdminToken()},
+			BulkRead: bulkread.Options{Mode: mode, Threshold: 1},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Use(c)
-		return &providerData{client: c, enterpriseID: "ent_acme", bulkReads: r}
+		return &providerData{backend: b, enterpriseID: "ent_acme"}
 	}
 	gets, bulk := newData(bulkread.ModeNever), newData(bulkread.ModeAuto)
 	resources := map[string]func(*providerData) resource.Resource{
@@ -121,10 +123,10 @@ func TestBulkReadGivesTheGETState(t *testing.T) {
 			}
 		})
 	}
-	if s := bulk.reads().Stats(); s.PageReads == 0 || s.Hits < int64(len(users)*len(resources))-1 {
+	if s := bulk.backend.(*ucprov.Platform).Stats(); s.PageReads == 0 || s.Hits < int64(len(users)*len(resources))-1 {
 		t.Fatalf("the bulk reads did not come from the list: %+v", s)
 	}
-	if s := gets.reads().Stats(); s.PageReads != 0 || s.Hits != 0 {
+	if s := gets.backend.(*ucprov.Platform).Stats(); s.PageReads != 0 || s.Hits != 0 {
 		t.Fatalf("bulk_read never used the list: %+v", s)
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
 )
 
@@ -148,6 +148,9 @@ func (r *callForwardingResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	r.put(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
+	}
 }
 
 func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -156,9 +159,12 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cf, err := r.data.reads().CallForwarding(ctx, r.data.enterpriseID, state.UserID.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "user no longer exists; removing its call forwarding from state", map[string]any{"user_id": state.UserID.ValueString()})
+	cf, err := r.data.backend.ReadCallForwarding(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotFound(err) {
+		if !r.data.userObjectGone(ctx, "call forwarding", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
+			return
+		}
+		tflog.Warn(ctx, "call forwarding no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -167,6 +173,7 @@ func (r *callForwardingResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), cf)
+	resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, state.UserID.ValueString(), req.Private, resp.Private)...)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, cf.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -191,10 +198,10 @@ func (r *callForwardingResource) Update(ctx context.Context, req resource.Update
 func (r *callForwardingResource) put(ctx context.Context, plan *callForwardingModel, g *staleGuard[callForwardingModel], etag string,
 	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	var cf *client.CallForwarding
-	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+	var cf *platform.CallForwarding
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o platform.WriteOptions) error {
 		var err error
-		cf, err = r.data.client.PutCallForwarding(ctx, userID, plan.toAPI(), o)
+		cf, err = r.data.backend.PutCallForwarding(ctx, userID, plan.toAPI(), o)
 		return err
 	})
 	if resolved {
@@ -220,8 +227,8 @@ func (r *callForwardingResource) staleGuard(prior *callForwardingModel, st state
 	return staleGuard[callForwardingModel]{
 		what: "ucprov_call_forwarding " + userID, prior: prior, state: st, private: priv,
 		read: func(ctx context.Context) (*callForwardingModel, string, bool, error) {
-			cf, err := r.data.client.GetCallForwarding(ctx, userID)
-			if client.IsNotFound(err) {
+			cf, err := r.data.backend.GetCallForwarding(ctx, userID)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -247,10 +254,10 @@ func (r *callForwardingResource) Delete(ctx context.Context, req resource.Delete
 	g.done = func(cur *callForwardingModel) bool {
 		return !cur.Always.Enabled.ValueBool() && !cur.Busy.Enabled.ValueBool() && !cur.NoAnswer.Enabled.ValueBool()
 	}
-	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
-		return r.data.client.DeleteCallForwarding(ctx, state.UserID.ValueString(), o)
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o platform.WriteOptions) error {
+		return r.data.backend.DeleteCallForwarding(ctx, state.UserID.ValueString(), o)
 	})
-	if !resolved && err != nil && !client.IsNotFound(err) {
+	if !resolved && err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "turn call forwarding off", err, nil)
 	}
 }
@@ -259,21 +266,21 @@ func (r *callForwardingResource) ImportState(ctx context.Context, req resource.I
 	importByUserID(ctx, req, resp)
 }
 
-func (m *callForwardingModel) toAPI() client.CallForwarding {
-	fw := func(f *forwardModel) client.Forward {
+func (m *callForwardingModel) toAPI() platform.CallForwarding {
+	fw := func(f *forwardModel) platform.Forward {
 		if f == nil {
-			return client.Forward{}
+			return platform.Forward{}
 		}
-		return client.Forward{Enabled: f.Enabled.ValueBool(), Destination: f.Destination.ValueString()}
+		return platform.Forward{Enabled: f.Enabled.ValueBool(), Destination: f.Destination.ValueString()}
 	}
-	cf := client.CallForwarding{Always: fw(m.Always), Busy: fw(m.Busy), NoAnswer: client.NoAnswerForward{Rings: defaultRings}}
+	cf := platform.CallForwarding{Always: fw(m.Always), Busy: fw(m.Busy), NoAnswer: platform.NoAnswerForward{Rings: defaultRings}}
 	if n := m.NoAnswer; n != nil {
-		cf.NoAnswer = client.NoAnswerForward{Enabled: n.Enabled.ValueBool(), Destination: n.Destination.ValueString(), Rings: int(n.Rings.ValueInt64())}
+		cf.NoAnswer = platform.NoAnswerForward{Enabled: n.Enabled.ValueBool(), Destination: n.Destination.ValueString(), Rings: int(n.Rings.ValueInt64())}
 	}
 	return cf
 }
 
-func (m *callForwardingModel) fromAPI(userID string, cf *client.CallForwarding) {
+func (m *callForwardingModel) fromAPI(userID string, cf *platform.CallForwarding) {
 	m.ID = types.StringValue(userID)
 	m.UserID = types.StringValue(userID)
 	m.Always = &forwardModel{Enabled: types.BoolValue(cf.Always.Enabled), Destination: optionalString(cf.Always.Destination)}

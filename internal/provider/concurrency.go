@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // Optimistic concurrency on the write path (see etag.go for the private-state contract).
@@ -65,9 +65,9 @@ type staleGuard[M any] struct {
 // saved as state and an error added to diags). Otherwise err is write's own result, for the caller
 // to report.
 func guardedWrite[M any](ctx context.Context, g staleGuard[M], etag string, diags *diag.Diagnostics,
-	write func(client.WriteOptions) error) (resolved bool, err error) {
-	err = write(client.WriteOptions{IfMatch: etag})
-	if !client.IsPreconditionFailed(err) {
+	write func(platform.WriteOptions) error) (resolved bool, err error) {
+	err = write(platform.WriteOptions{IfMatch: etag})
+	if !platform.IsPreconditionFailed(err) {
 		return false, err
 	}
 	tflog.Info(ctx, "write refused: the object changed since the last refresh (412)", map[string]any{"object": g.what})
@@ -97,8 +97,8 @@ func guardedWrite[M any](ctx context.Context, g staleGuard[M], etag string, diag
 	if len(changed) == 0 {
 		tflog.Info(ctx, "only attributes Terraform does not manage changed; writing again with the new etag",
 			map[string]any{"object": g.what})
-		err = write(client.WriteOptions{IfMatch: fresh})
-		if !client.IsPreconditionFailed(err) {
+		err = write(platform.WriteOptions{IfMatch: fresh})
+		if !platform.IsPreconditionFailed(err) {
 			return false, err
 		}
 		if cur, fresh, found, rerr = g.read(ctx); rerr != nil || !found {
@@ -211,9 +211,9 @@ func sameETag(a, b string) bool {
 // writeGuarded runs call unconditionally when g is nil (a create: there is no prior object), and
 // else through guardedWrite with If-Match etag.
 func writeGuarded[M any](ctx context.Context, g *staleGuard[M], etag string, diags *diag.Diagnostics,
-	call func(client.WriteOptions) error) (resolved bool, err error) {
+	call func(platform.WriteOptions) error) (resolved bool, err error) {
 	if g == nil {
-		return false, call(client.WriteOptions{})
+		return false, call(platform.WriteOptions{})
 	}
 	return guardedWrite(ctx, *g, etag, diags, call)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // accessCheckTimeout bounds the check of the credentials: an endpoint that does not answer fails
@@ -32,7 +32,7 @@ type accessCheck struct {
 
 // check reads enterprise ent once per process (GET /v1/enterprises/{ent}) and returns the outcome
 // of that one read to every caller.
-func (a *enterpriseAccess) check(ctx context.Context, c *client.Client, ent string) error {
+func (a *enterpriseAccess) check(ctx context.Context, c platform.Platform, ent string) error {
 	a.mu.Lock()
 	if a.checks == nil {
 		a.checks = map[string]*accessCheck{}
@@ -46,7 +46,7 @@ func (a *enterpriseAccess) check(ctx context.Context, c *client.Client, ent stri
 	chk.once.Do(func() {
 		ctx, cancel := context.WithTimeout(ctx, accessCheckTimeout)
 		defer cancel()
-		_, chk.err = c.GetEnterprise(ctx, ent)
+		chk.err = c.CheckEnterprise(ctx, ent)
 		tflog.Debug(ctx, "checked the token's access to the enterprise", map[string]any{"enterprise_id": ent, "ok": chk.err == nil})
 	})
 	return chk.err
@@ -57,13 +57,13 @@ func (a *enterpriseAccess) check(ctx context.Context, c *client.Client, ent stri
 // written, so the state is unchanged: no resource is taken for deleted because of the token.
 func addAccessError(diags *diag.Diagnostics, err error, endpoint, ent string, entAttr path.Path) {
 	const unchanged = " Nothing was read or written: the state is unchanged."
-	apiErr, isAPI := client.AsAPIError(err)
+	apiErr, isAPI := platform.AsError(err)
 	switch {
 	case isAPI && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusForbidden):
 		diags.AddAttributeError(path.Root("token"), "Token refused",
 			fmt.Sprintf("The API at %s refused the token (%d %s). Set a valid token in the provider block or the "+
 				"%s environment variable.%s", endpoint, apiErr.Status, apiErr.Code, EnvToken, unchanged))
-	case client.IsNotFound(err):
+	case platform.IsNotFound(err):
 		diags.AddAttributeError(entAttr, "Enterprise not visible with this token",
 			fmt.Sprintf("This token cannot see enterprise %s (the API answered 404): the token belongs to another "+
 				"enterprise, or %s does not exist. Use a token of %s's administrator or of the service provider, or "+
@@ -82,7 +82,7 @@ func (d *providerData) requireEnterprise(ctx context.Context, ent string, attr p
 	if ent == "" || ent == d.enterpriseID {
 		return true
 	}
-	if err := d.access.check(ctx, d.client, ent); err != nil {
+	if err := d.access.check(ctx, d.backend, ent); err != nil {
 		addAccessError(diags, err, d.endpoint, ent, attr)
 		return false
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 const (
@@ -117,6 +117,9 @@ func (r *directorySyncResource) Configure(_ context.Context, req resource.Config
 
 // ModifyPlan fills in the provider's default enterprise; a different default replaces the sync.
 func (r *directorySyncResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_directory_sync", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or provider not configured yet (validate)
 	}
@@ -154,8 +157,8 @@ func (r *directorySyncResource) Create(ctx context.Context, req resource.CreateR
 	defer cancel()
 
 	ent := plan.EnterpriseID.ValueString()
-	ref, err := r.data.client.StartDirectorySync(waitCtx, ent)
-	if client.HasCode(err, "sync_on_hold") {
+	ref, err := r.data.backend.StartDirectorySync(waitCtx, ent)
+	if platform.HasCode(err, "sync_on_hold") {
 		resp.Diagnostics.AddError("Directory sync on hold", syncOnHoldDetail(ent, err))
 		return
 	}
@@ -164,7 +167,7 @@ func (r *directorySyncResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	tflog.Info(ctx, "started directory sync", map[string]any{"enterprise_id": ent, "job_id": ref.JobID})
-	job, err := r.data.client.WaitJob(waitCtx, ref.JobID, directorySyncPoll, nil)
+	job, err := r.data.backend.WaitJob(waitCtx, ref.JobID, directorySyncPoll, nil)
 	if err != nil && waitCtx.Err() != nil {
 		resp.Diagnostics.AddError("Timed out waiting for the directory sync",
 			fmt.Sprintf("The directory sync of enterprise %s (job %s) did not end within %s (timeouts.create). It "+
@@ -177,7 +180,7 @@ func (r *directorySyncResource) Create(ctx context.Context, req resource.CreateR
 		addAPIError(&resp.Diagnostics, "read the directory sync job "+ref.JobID, err, nil)
 		return
 	}
-	if job.Status == client.JobFailed {
+	if job.Status == platform.JobFailed {
 		resp.Diagnostics.AddError("Directory sync failed", syncFailedDetail(ent, job))
 		return
 	}
@@ -192,8 +195,8 @@ func (r *directorySyncResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	job, err := r.data.client.GetJob(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
+	job, err := r.data.backend.GetJob(ctx, state.ID.ValueString())
+	if platform.IsNotFound(err) {
 		tflog.Warn(ctx, "directory sync job no longer exists; removing it from state", map[string]any{"job_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -249,7 +252,7 @@ func (r *directorySyncResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enterprise_id"), ent)...)
 }
 
-func (m *directorySyncModel) fromAPI(ent string, job *client.Job) {
+func (m *directorySyncModel) fromAPI(ent string, job *platform.Job) {
 	m.ID = types.StringValue(job.ID)
 	m.JobID = types.StringValue(job.ID)
 	m.EnterpriseID = types.StringValue(ent)
@@ -262,7 +265,7 @@ func (m *directorySyncModel) fromAPI(ent string, job *client.Job) {
 
 func syncOnHoldDetail(ent string, err error) string {
 	until := "the end of the 24 h hold"
-	if apiErr, ok := client.AsAPIError(err); ok && !apiErr.NextAllowedAt.IsZero() {
+	if apiErr, ok := platform.AsError(err); ok && !apiErr.NextAllowedAt.IsZero() {
 		until = apiErr.NextAllowedAt.UTC().Format(time.RFC3339)
 	}
 	return fmt.Sprintf("The directory sync of enterprise %s is on hold until %s (rule sync_on_hold): the backend "+
@@ -270,7 +273,7 @@ func syncOnHoldDetail(ent string, err error) string {
 		"that asks for the sync stays planned. %s", ent, until, apiDetail(err))
 }
 
-func syncFailedDetail(ent string, job *client.Job) string {
+func syncFailedDetail(ent string, job *platform.Job) string {
 	if job.Error != nil && job.Error.Code == "no_activated_user" {
 		return fmt.Sprintf("No user of enterprise %s is provisioned (job %s failed with no_activated_user); a "+
 			"directory sync needs at least one. Activate at least one user (ucprov_activation with wait_for = "+

@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
 )
 
@@ -155,6 +155,9 @@ func (r *e911AddressResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	r.put(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
+	}
 }
 
 func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -163,8 +166,11 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e, err := r.data.reads().E911(ctx, r.data.enterpriseID, state.UserID.ValueString())
-	if client.IsNotFound(err) {
+	e, err := r.data.backend.ReadE911(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotFound(err) {
+		if !r.data.userObjectGone(ctx, "E911 address", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
+			return
+		}
 		tflog.Warn(ctx, "E911 address no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -174,6 +180,7 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(state.UserID.ValueString(), e)...)
+	resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, state.UserID.ValueString(), req.Private, resp.Private)...)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, e.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -200,10 +207,10 @@ func (r *e911AddressResource) Update(ctx context.Context, req resource.UpdateReq
 func (r *e911AddressResource) put(ctx context.Context, plan *e911AddressModel, g *staleGuard[e911AddressModel], etag string,
 	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	var e *client.E911
-	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+	var e *platform.E911
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o platform.WriteOptions) error {
 		var err error
-		e, err = r.data.client.PutE911(ctx, userID, plan.address(), o)
+		e, err = r.data.backend.PutE911(ctx, userID, plan.address(), o)
 		return err
 	})
 	if resolved {
@@ -228,8 +235,8 @@ func (r *e911AddressResource) staleGuard(prior *e911AddressModel, st stateSetter
 		what: "ucprov_e911_address " + userID, prior: prior, ignore: []string{"status", "normalized"},
 		state: st, private: priv,
 		read: func(ctx context.Context) (*e911AddressModel, string, bool, error) {
-			e, err := r.data.client.GetE911(ctx, userID)
-			if client.IsNotFound(err) {
+			e, err := r.data.backend.GetE911(ctx, userID)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -254,10 +261,10 @@ func (r *e911AddressResource) Delete(ctx context.Context, req resource.DeleteReq
 	resp.Diagnostics.Append(d...)
 	g := r.staleGuard(&state, &resp.State, resp.Private)
 	g.deleting = true
-	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
-		return r.data.client.DeleteE911(ctx, state.UserID.ValueString(), o)
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o platform.WriteOptions) error {
+		return r.data.backend.DeleteE911(ctx, state.UserID.ValueString(), o)
 	})
-	if !resolved && err != nil && !client.IsNotFound(err) {
+	if !resolved && err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "delete the E911 address", err, nil)
 	}
 }
@@ -266,8 +273,8 @@ func (r *e911AddressResource) ImportState(ctx context.Context, req resource.Impo
 	importByUserID(ctx, req, resp)
 }
 
-func (m *e911AddressModel) address() client.Address {
-	return client.Address{
+func (m *e911AddressModel) address() platform.Address {
+	return platform.Address{
 		Address1: m.Address1.ValueString(), Address2: m.Address2.ValueString(), City: m.City.ValueString(),
 		State: m.State.ValueString(), PostalCode: m.PostalCode.ValueString(), Country: m.Country.ValueString(),
 	}
@@ -284,7 +291,7 @@ func (m *e911AddressModel) hasUnknown() bool {
 
 // fromAPI keeps the address as sent (the user's spelling) in the attributes and the backend's
 // normalised form in normalized.
-func (m *e911AddressModel) fromAPI(userID string, e *client.E911) diagnostics {
+func (m *e911AddressModel) fromAPI(userID string, e *platform.E911) diagnostics {
 	m.ID = types.StringValue(userID)
 	m.UserID = types.StringValue(userID)
 	m.Address1 = types.StringValue(e.Address1)

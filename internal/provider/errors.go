@@ -6,14 +6,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // addAPIError reports a failed API call. When the API names a field that maps to an attribute
 // (attrs: API field → attribute name), the diagnostic is attached to that attribute.
 func addAPIError(diags *diag.Diagnostics, op string, err error, attrs map[string]string) {
 	summary := "Unable to " + op
-	if apiErr, ok := client.AsAPIError(err); ok {
+	if apiErr, ok := platform.AsError(err); ok {
 		if attr, found := attrs[apiErr.Field]; found {
 			// Name the Terraform attribute (postal_code), never the API field (postalCode).
 			detail := apiDetail(err)
@@ -30,7 +30,7 @@ func addAPIError(diags *diag.Diagnostics, op string, err error, attrs map[string
 
 // apiDetail renders an error for a diagnostic: the API's code, message, field and tracking id.
 func apiDetail(err error) string {
-	apiErr, ok := client.AsAPIError(err)
+	apiErr, ok := platform.AsError(err)
 	if !ok {
 		return err.Error()
 	}

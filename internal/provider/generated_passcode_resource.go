@@ -112,7 +112,7 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 		replaceOnEnterpriseChange(&state.EnterpriseID, plan.EnterpriseID, resp)
 	}
 	if req.State.Raw.IsNull() && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
-		checkEnterpriseVisible(ctx, r.data.client, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)
+		checkEnterpriseVisible(ctx, r.data.backend, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -130,7 +130,7 @@ func (r *generatedPasscodeResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	ent := plan.EnterpriseID.ValueString()
-	pr, err := r.data.client.GetPasscodeRules(ctx, ent)
+	pr, err := r.data.backend.GetPasscodeRules(ctx, ent)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the passcode rules of enterprise "+ent, err, nil)
 		return

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 var (
@@ -75,6 +75,9 @@ func (r *impSettingResource) Configure(_ context.Context, req resource.Configure
 // user has an email (rule email_required), so that no write happens for a setting the backend
 // would refuse.
 func (r *impSettingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_imp_setting", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or provider not configured yet (validate)
 	}
@@ -103,6 +106,9 @@ func (r *impSettingResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.set(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
+	}
 }
 
 func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -111,9 +117,12 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imp, err := r.data.reads().IMP(ctx, r.data.enterpriseID, state.UserID.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "user no longer exists; removing its IM&P setting from state", map[string]any{"user_id": state.UserID.ValueString()})
+	imp, err := r.data.backend.ReadIMP(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotFound(err) {
+		if !r.data.userObjectGone(ctx, "IM&P setting", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
+			return
+		}
+		tflog.Warn(ctx, "IM&P setting no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -122,6 +131,7 @@ func (r *impSettingResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.fromAPI(state.UserID.ValueString(), imp)
+	resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, state.UserID.ValueString(), req.Private, resp.Private)...)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, imp.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -153,11 +163,11 @@ func (r *impSettingResource) Delete(ctx context.Context, req resource.DeleteRequ
 	g := r.staleGuard(&state, &resp.State, resp.Private)
 	g.deleting = true
 	g.done = func(cur *impSettingModel) bool { return !cur.Enabled.ValueBool() } // disabled meanwhile (a deactivation)
-	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
-		_, err := r.data.client.SetIMP(ctx, state.UserID.ValueString(), false, o)
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o platform.WriteOptions) error {
+		_, err := r.data.backend.SetIMP(ctx, state.UserID.ValueString(), false, o)
 		return err
 	})
-	if !resolved && err != nil && !client.IsNotFound(err) {
+	if !resolved && err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "disable IM&P", err, nil)
 	}
 }
@@ -171,16 +181,16 @@ func (r *impSettingResource) ImportState(ctx context.Context, req resource.Impor
 func (r *impSettingResource) set(ctx context.Context, plan *impSettingModel, g *staleGuard[impSettingModel], etag string,
 	st stateSetter, priv privateSetter, diags *diagnostics) {
 	userID := plan.UserID.ValueString()
-	var imp *client.IMP
-	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+	var imp *platform.IMP
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o platform.WriteOptions) error {
 		var err error
-		imp, err = r.data.client.SetIMP(ctx, userID, plan.Enabled.ValueBool(), o)
+		imp, err = r.data.backend.SetIMP(ctx, userID, plan.Enabled.ValueBool(), o)
 		return err
 	})
 	if resolved {
 		return
 	}
-	if client.HasCode(err, "email_required") {
+	if platform.HasCode(err, "email_required") {
 		diags.AddAttributeError(path.Root("enabled"), "Email required for Integrated IM&P",
 			fmt.Sprintf("User %s has no email, and Integrated IM&P needs one (rule email_required). Set email on "+
 				"the ucprov_user first, then apply again. %s", userID, apiDetail(err)))
@@ -204,8 +214,8 @@ func (r *impSettingResource) staleGuard(prior *impSettingModel, st stateSetter, 
 	return staleGuard[impSettingModel]{
 		what: "ucprov_imp_setting " + userID, prior: prior, state: st, private: priv,
 		read: func(ctx context.Context) (*impSettingModel, string, bool, error) {
-			imp, err := r.data.client.GetIMP(ctx, userID)
-			if client.IsNotFound(err) {
+			imp, err := r.data.backend.GetIMP(ctx, userID)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -218,7 +228,7 @@ func (r *impSettingResource) staleGuard(prior *impSettingModel, st stateSetter, 
 	}
 }
 
-func (m *impSettingModel) fromAPI(userID string, imp *client.IMP) {
+func (m *impSettingModel) fromAPI(userID string, imp *platform.IMP) {
 	m.ID = types.StringValue(userID)
 	m.UserID = types.StringValue(userID)
 	m.Enabled = types.BoolValue(imp.Enabled)
@@ -229,12 +239,12 @@ func (m *impSettingModel) fromAPI(userID string, imp *client.IMP) {
 // process created it (Terraform plans again during the apply that created the user): then the
 // user as the create answered it tells (bulkread.Reader.CreatedUser).
 func checkUserHasEmail(ctx context.Context, d *providerData, userID string, attr path.Path, feature string, diags *diagnostics) {
-	u, ok := d.reads().CreatedUser(userID)
+	u, ok := d.backend.CreatedUser(userID)
 	var err error
 	if !ok {
-		u, err = d.client.GetUser(ctx, userID)
+		u, err = d.backend.GetUser(ctx, userID)
 	}
-	if client.IsNotFound(err) {
+	if platform.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("user_id"), "User not found",
 			"User "+userID+" does not exist (or is not visible with this token).")
 		return

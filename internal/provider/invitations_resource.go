@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 const (
@@ -133,6 +133,9 @@ func (r *invitationsResource) Configure(_ context.Context, req resource.Configur
 // ModifyPlan fills in the provider's default enterprise (a different default sends again) and,
 // when the job is going to run, checks the enterprise and the group at plan time.
 func (r *invitationsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_invitations", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
@@ -153,9 +156,9 @@ func (r *invitationsResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if runs && !plan.EnterpriseID.IsUnknown() && r.data.reachable(ctx) {
 		ent := plan.EnterpriseID.ValueString()
-		if checkEnterpriseVisible(ctx, r.data.client, ent, path.Root("enterprise_id"), &resp.Diagnostics) &&
+		if checkEnterpriseVisible(ctx, r.data.backend, ent, path.Root("enterprise_id"), &resp.Diagnostics) &&
 			!plan.GroupID.IsNull() && !plan.GroupID.IsUnknown() {
-			checkGroupOfEnterprise(ctx, r.data.client, ent, plan.GroupID.ValueString(), path.Root("group_id"), &resp.Diagnostics)
+			checkGroupOfEnterprise(ctx, r.data.backend, ent, plan.GroupID.ValueString(), path.Root("group_id"), &resp.Diagnostics)
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -178,8 +181,8 @@ func (r *invitationsResource) Create(ctx context.Context, req resource.CreateReq
 	defer cancel()
 
 	ent, grp := plan.EnterpriseID.ValueString(), plan.GroupID.ValueString()
-	ref, err := r.data.client.StartInvitations(waitCtx, ent, grp)
-	if client.HasCode(err, "job_in_progress") {
+	ref, err := r.data.backend.StartInvitations(waitCtx, ent, grp)
+	if platform.HasCode(err, "job_in_progress") {
 		resp.Diagnostics.AddError("Invitations already being sent", invitationsBusyDetail(ent, err))
 		return
 	}
@@ -188,7 +191,7 @@ func (r *invitationsResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	tflog.Info(ctx, "started invitations job", map[string]any{"enterprise_id": ent, "group_id": grp, "job_id": ref.JobID})
-	job, err := r.data.client.WaitJob(waitCtx, ref.JobID, invitationsPoll, nil)
+	job, err := r.data.backend.WaitJob(waitCtx, ref.JobID, invitationsPoll, nil)
 	if err != nil && waitCtx.Err() != nil {
 		resp.Diagnostics.AddError("Timed out waiting for the invitations",
 			fmt.Sprintf("The invitations job %s of enterprise %s did not end within %s (timeouts.create). It continues "+
@@ -200,7 +203,7 @@ func (r *invitationsResource) Create(ctx context.Context, req resource.CreateReq
 		addAPIError(&resp.Diagnostics, "read the invitations job "+ref.JobID, err, nil)
 		return
 	}
-	if job.Status == client.JobFailed {
+	if job.Status == platform.JobFailed {
 		reason := "no reason given"
 		if job.Error != nil {
 			reason = job.Error.Error()
@@ -222,8 +225,8 @@ func (r *invitationsResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	job, err := r.data.client.GetJob(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
+	job, err := r.data.backend.GetJob(ctx, state.ID.ValueString())
+	if platform.IsNotFound(err) {
 		tflog.Warn(ctx, "invitations job no longer exists; removing it from state", map[string]any{"job_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -281,7 +284,7 @@ func (r *invitationsResource) ImportState(ctx context.Context, req resource.Impo
 	if r.data == nil {
 		return
 	}
-	job, err := r.data.client.GetJob(ctx, jobID)
+	job, err := r.data.backend.GetJob(ctx, jobID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read the invitations job "+jobID, err, nil)
 		return
@@ -292,7 +295,7 @@ func (r *invitationsResource) ImportState(ctx context.Context, req resource.Impo
 }
 
 // fromAPI is the one mapping of an invitations job to the model.
-func (m *invitationsModel) fromAPI(ent string, job *client.Job) {
+func (m *invitationsModel) fromAPI(ent string, job *platform.Job) {
 	m.ID = types.StringValue(job.ID)
 	m.JobID = types.StringValue(job.ID)
 	m.EnterpriseID = types.StringValue(ent)
@@ -312,7 +315,7 @@ func (m *invitationsModel) fromAPI(ent string, job *client.Job) {
 
 func invitationsBusyDetail(ent string, err error) string {
 	which := "another invitations job"
-	if apiErr, ok := client.AsAPIError(err); ok && apiErr.JobID != "" {
+	if apiErr, ok := platform.AsError(err); ok && apiErr.JobID != "" {
 		which = "invitations job " + apiErr.JobID
 	}
 	return fmt.Sprintf("Enterprise %s is already sending invitations (%s; rule job_in_progress): the backend runs one "+

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // Unit tests of the model mapping helpers: one mapping function per API object, each tested on
@@ -25,23 +25,23 @@ func attrDiff(t *testing.T, field string, got, want attr.Value) {
 
 func TestUserNumberFromAPI(t *testing.T) {
 	var m userNumberModel
-	m.fromAPI("usr_1", &client.Number{PhoneNumber: "+17205551200", Extension: "1200", NumberState: "active", ETag: `"3"`})
+	m.fromAPI("usr_1", &platform.Number{PhoneNumber: "+17205551200", Extension: "1200", NumberState: "active", ETag: `"3"`})
 	attrDiff(t, "id", m.ID, types.StringValue("usr_1"))
 	attrDiff(t, "user_id", m.UserID, types.StringValue("usr_1"))
 	attrDiff(t, "phone_number", m.PhoneNumber, types.StringValue("+17205551200"))
 	attrDiff(t, "extension", m.Extension, types.StringValue("1200"))
 	attrDiff(t, "number_state", m.NumberState, types.StringValue("active"))
 
-	m.fromAPI("usr_1", &client.Number{Extension: "1200"}) // extension only
+	m.fromAPI("usr_1", &platform.Number{Extension: "1200"}) // extension only
 	attrDiff(t, "phone_number (none)", m.PhoneNumber, types.StringNull())
 	attrDiff(t, "number_state (extension only)", m.NumberState, types.StringValue(""))
 }
 
 func TestE911AddressFromAPI(t *testing.T) {
 	var m e911AddressModel
-	sent := client.Address{Address1: "1700 Lincoln Street", City: "Denver", State: "co", PostalCode: "80203", Country: "US"}
-	norm := client.Address{Address1: "1700 LINCOLN ST", City: "DENVER", State: "CO", PostalCode: "80203", Country: "US"}
-	if d := m.fromAPI("usr_1", &client.E911{Address: sent, Normalized: norm, Status: "needs_review"}); d.HasError() {
+	sent := platform.Address{Address1: "1700 Lincoln Street", City: "Denver", State: "co", PostalCode: "80203", Country: "US"}
+	norm := platform.Address{Address1: "1700 LINCOLN ST", City: "DENVER", State: "CO", PostalCode: "80203", Country: "US"}
+	if d := m.fromAPI("usr_1", &platform.E911{Address: sent, Normalized: norm, Status: "needs_review"}); d.HasError() {
 		t.Fatal(d)
 	}
 	attrDiff(t, "address1 (as sent)", m.Address1, types.StringValue("1700 Lincoln Street"))
@@ -54,22 +54,22 @@ func TestE911AddressFromAPI(t *testing.T) {
 	})
 	attrDiff(t, "normalized", m.Normalized, want)
 
-	m.fromAPI("usr_1", &client.E911{Address: client.Address{Address1: "1 Rue de Rivoli", City: "Paris", PostalCode: "75001", Country: "FR"}})
+	m.fromAPI("usr_1", &platform.E911{Address: platform.Address{Address1: "1 Rue de Rivoli", City: "Paris", PostalCode: "75001", Country: "FR"}})
 	attrDiff(t, "state (none outside North America)", m.State, types.StringNull())
 }
 
 func TestIMPSettingFromAPI(t *testing.T) {
 	var m impSettingModel
-	m.fromAPI("usr_1", &client.IMP{Enabled: false, ETag: `"2"`})
+	m.fromAPI("usr_1", &platform.IMP{Enabled: false, ETag: `"2"`})
 	attrDiff(t, "enabled", m.Enabled, types.BoolValue(false))
 	attrDiff(t, "user_id", m.UserID, types.StringValue("usr_1"))
 }
 
 func TestCallForwardingMapping(t *testing.T) {
-	api := client.CallForwarding{
-		Always:   client.Forward{Enabled: true, Destination: "+17205551299"},
-		Busy:     client.Forward{},
-		NoAnswer: client.NoAnswerForward{Enabled: true, Destination: "1201", Rings: 5},
+	api := platform.CallForwarding{
+		Always:   platform.Forward{Enabled: true, Destination: "+17205551299"},
+		Busy:     platform.Forward{},
+		NoAnswer: platform.NoAnswerForward{Enabled: true, Destination: "1201", Rings: 5},
 		ETag:     `"4"`,
 	}
 	var m callForwardingModel
@@ -86,14 +86,14 @@ func TestCallForwardingMapping(t *testing.T) {
 	}
 	// Rules left out of the configuration are off, with the default rings.
 	empty := (&callForwardingModel{}).toAPI()
-	if diff := cmp.Diff(client.CallForwarding{NoAnswer: client.NoAnswerForward{Rings: defaultRings}}, empty); diff != "" {
+	if diff := cmp.Diff(platform.CallForwarding{NoAnswer: platform.NoAnswerForward{Rings: defaultRings}}, empty); diff != "" {
 		t.Errorf("toAPI of an empty model (-want +got):\n%s", diff)
 	}
 }
 
 func TestActivationFromAPI(t *testing.T) {
 	var m activationModel
-	m.fromAPI("usr_1", &client.Activation{Status: client.ActivationError, Email: "ada@acme.example",
+	m.fromAPI("usr_1", &platform.Activation{Status: platform.ActivationError, Email: "ada@acme.example",
 		Package: "webex_suite", ErrorCode: "email_conflict", ErrorText: "taken"})
 	attrDiff(t, "status", m.Status, types.StringValue("error"))
 	attrDiff(t, "package", m.Package, types.StringValue("webex_suite"))
@@ -103,7 +103,7 @@ func TestActivationFromAPI(t *testing.T) {
 	}
 
 	m = activationModel{Package: types.StringValue("webex_calling")}
-	m.fromAPI("usr_1", &client.Activation{Status: client.ActivationQueued})
+	m.fromAPI("usr_1", &platform.Activation{Status: platform.ActivationQueued})
 	attrDiff(t, "email (none)", m.Email, types.StringNull())
 	attrDiff(t, "error_code (none)", m.ErrorCode, types.StringNull())
 	attrDiff(t, "package (not answered: kept)", m.Package, types.StringValue("webex_calling"))
@@ -114,9 +114,9 @@ func TestActivationFromAPI(t *testing.T) {
 
 func TestJobMappings(t *testing.T) {
 	done := time.Date(2026, 12, 1, 17, 4, 5, 0, time.FixedZone("CET", 3600))
-	running := &client.Job{ID: "job_1", Status: "running", UpdatedAt: done}
-	finished := &client.Job{ID: "job_1", Status: "succeeded", UpdatedAt: done,
-		Result: &client.InvitationsResult{GroupID: "grp_denver", Sent: 3, Skipped: 2, Failed: 1}}
+	running := &platform.Job{ID: "job_1", Status: "running", UpdatedAt: done}
+	finished := &platform.Job{ID: "job_1", Status: "succeeded", UpdatedAt: done,
+		Result: &platform.InvitationsResult{GroupID: "grp_denver", Sent: 3, Skipped: 2, Failed: 1}}
 
 	var sync directorySyncModel
 	sync.fromAPI("ent_acme", running)
@@ -126,7 +126,7 @@ func TestJobMappings(t *testing.T) {
 	attrDiff(t, "directory sync job_id", sync.JobID, types.StringValue("job_1"))
 
 	var inv invitationsModel
-	inv.fromAPI("ent_acme", &client.Job{ID: "job_2", Status: "queued"})
+	inv.fromAPI("ent_acme", &platform.Job{ID: "job_2", Status: "queued"})
 	attrDiff(t, "invitations sent (no result yet)", inv.Sent, types.Int64Value(0))
 	attrDiff(t, "invitations completed_at (queued)", inv.CompletedAt, timetypes.NewRFC3339Null())
 	inv.fromAPI("ent_acme", finished)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/bulkread"
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // Environment variables the provider block falls back to.
@@ -34,6 +34,17 @@ const (
 	EnvEndpoint     = "UCPROV_ENDPOINT"
 	EnvToken        = "UCPROV_TOKEN"
 	EnvEnterpriseID = "UCPROV_ENTERPRISE_ID"
+	EnvPlatform     = "UCPROV_PLATFORM"
+
+	EnvBroadWorksEndpoint = "UCPROV_BROADWORKS_ENDPOINT"
+	EnvBroadWorksUsername = "UCPROV_BROADWORKS_USERNAME"
+	EnvBroadWorksPassword = "UCPROV_BROADWORKS_PASSWORD"
+
+	EnvWebexBaseURL      = "WEBEX_BASE_URL"
+	EnvWebexToken        = "WEBEX_ACCESS_TOKEN"
+	EnvWebexClientID     = "WEBEX_CLIENT_ID"
+	EnvWebexClientSecret = "WEBEX_CLIENT_SECRET"
+	EnvWebexRefreshToken = "WEBEX_REFRESH_TOKEN"
 )
 
 const (
@@ -52,6 +63,9 @@ type ucprovProvider struct {
 
 // ucprovProviderModel maps the provider block.
 type ucprovProviderModel struct {
+	Platform          types.String         `tfsdk:"platform"`
+	BroadWorks        *broadWorksModel     `tfsdk:"broadworks"`
+	Webex             *webexModel          `tfsdk:"webex"`
 	Endpoint          types.String         `tfsdk:"endpoint"`
 	Token             types.String         `tfsdk:"token"`
 	EnterpriseID      types.String         `tfsdk:"enterprise_id"`
@@ -64,27 +78,14 @@ type ucprovProviderModel struct {
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
-	client       *client.Client
+	// backend is the platform every resource and data source calls (internal/platform): the
+	// reference contract, BroadWorks or Wholesale. Its reads may be served in bulk.
+	backend      platform.Platform
 	enterpriseID string
-	endpoint     string
-	// access: which enterprises the token can see (checked once each; see credentials.go).
+	// endpoint names where the platform is, for messages.
+	endpoint string
+	// access: which enterprises the credentials can see (checked once each; see credentials.go).
 	access enterpriseAccess
-	// bulkReads serves every Read (and the plan-time reads) from the bulk list when that is
-	// cheaper; it sees every write of client (internal/bulkread). Use reads().
-	bulkReads *bulkread.Reader
-	readsOnce sync.Once
-}
-
-// reads is the bulk reader of Configure; a providerData built without one (unit tests) reads
-// with one GET per object.
-func (d *providerData) reads() *bulkread.Reader {
-	d.readsOnce.Do(func() {
-		if d.bulkReads == nil {
-			d.bulkReads = bulkread.New(bulkread.Options{Mode: bulkread.ModeNever})
-			d.bulkReads.Use(d.client)
-		}
-	})
-	return d.bulkReads
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.
@@ -104,14 +105,24 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "The `ucprov` provider manages Webex calling users on a service provider's UC " +
 			"provisioning backend: users, their phone numbers and extensions, E911 addresses, Integrated IM&P, " +
 			"Webex activation, call forwarding, voicemail passcodes and portal passwords.",
+		Blocks: platformBlocks(),
 		Attributes: map[string]schema.Attribute{
+			"platform": schema.StringAttribute{
+				MarkdownDescription: "The platform the provider talks to: `broadworks` (BroadWorks OCI-P with Webex for " +
+					"BroadWorks: the `broadworks` and `webex` blocks), `wholesale` (Webex for Wholesale with Webex Calling: " +
+					"the `webex` block) or `ucprov` (the reference provisioning contract at `endpoint`, with `token`). " +
+					"Falls back to `" + EnvPlatform + "`; defaults to `ucprov`. Resource types and attributes are the same " +
+					"on every platform; what a platform lacks fails the plan naming the attribute and the platform.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(platform.NameBroadWorks, platform.NameWholesale, platform.NameUCProv)},
+			},
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the provisioning API, e.g. `https://uc.example.com`. " +
+				MarkdownDescription: "Platform `ucprov`: base URL of the provisioning API, e.g. `https://uc.example.com`. " +
 					"Plain `http` is accepted only for loopback addresses. Falls back to `" + EnvEndpoint + "`.",
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "Bearer token of an enterprise admin or of the service provider. " +
+				MarkdownDescription: "Platform `ucprov`: bearer token of an enterprise admin or of the service provider. " +
 					"Falls back to `" + EnvToken + "`. Never logged. Before anything is read, the provider checks once " +
 					"that the API accepts the token and that it can see `enterprise_id`: a wrong token (or another " +
 					"enterprise's) fails the plan with an error that says so, and never makes resources read as deleted.",
@@ -119,8 +130,9 @@ func (p *ucprovProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Sensitive: true,
 			},
 			"enterprise_id": schema.StringAttribute{
-				MarkdownDescription: "Default enterprise (`ent_…`) for every resource that does not set its own. " +
-					"Falls back to `" + EnvEnterpriseID + "`.",
+				MarkdownDescription: "Default enterprise for every resource that does not set its own: on `ucprov` an " +
+					"`ent_…` id, on `broadworks` a service provider (enterprise) id (`broadworks.service_provider_id` is the " +
+					"same setting), on `wholesale` a Webex for Wholesale customer id. Falls back to `" + EnvEnterpriseID + "`.",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
@@ -176,7 +188,7 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		attr  string
 		value attr.Value
 	}{
-		{"endpoint", cfg.Endpoint}, {"token", cfg.Token}, {"enterprise_id", cfg.EnterpriseID},
+		{"platform", cfg.Platform}, {"endpoint", cfg.Endpoint}, {"token", cfg.Token}, {"enterprise_id", cfg.EnterpriseID},
 		{"request_timeout", cfg.RequestTimeout}, {"max_retry_wait", cfg.MaxRetryWait}, {"bulk_read", cfg.BulkRead},
 	} {
 		attr, v := setting.attr, setting.value
@@ -186,6 +198,7 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 					"Set it to a value known at plan time, or use the environment variable instead.")
 		}
 	}
+	checkBlocksKnown(&cfg, &resp.Diagnostics)
 	if cfg.MaxRetries.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() {
 		resp.Diagnostics.AddError("Unknown provider setting",
 			"max_retries and requests_per_second must be known at plan time.")
@@ -194,73 +207,55 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	endpoint := stringOrEnv(cfg.Endpoint, EnvEndpoint)
-	token := stringOrEnv(cfg.Token, EnvToken)
-	enterpriseID := stringOrEnv(cfg.EnterpriseID, EnvEnterpriseID)
-
-	if endpoint == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing API endpoint",
-			"Set endpoint in the provider block or the "+EnvEndpoint+" environment variable, "+
-				"e.g. https://uc.example.com.")
-	}
-	if token == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing API token",
-			"Set token in the provider block (from a sensitive variable) or the "+EnvToken+" environment variable.")
-	}
+	settings := readSettings(&cfg)
+	settings.UserAgent = "terraform-provider-ucprov/" + p.version + " (" + p.commit + ")"
+	checkSettings(&settings, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	endpoint, enterpriseID := settings.where(), settings.EnterpriseID
 
 	timeout := durationOr(cfg.RequestTimeout, defaultRequestTimeout, &resp.Diagnostics)
 	maxRetryWait := durationOr(cfg.MaxRetryWait, defaultMaxRetryWait, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	retryWaitMax := client.DefaultRetryWaitMax
-	if maxRetryWait < retryWaitMax {
-		retryWaitMax = maxRetryWait
-	}
-	retryWaitMin := client.DefaultRetryWaitMin
-	if retryWaitMin > retryWaitMax {
-		retryWaitMin = retryWaitMax
-	}
-	reads := bulkread.New(bulkread.Options{Mode: bulkread.Mode(cfg.BulkRead.ValueString())})
-	maxRetries := defaultMaxRetries
+	settings.RequestTimeout, settings.MaxRetryAfter = timeout, maxRetryWait
+	settings.RetryWaitMax = min(client.DefaultRetryWaitMax, maxRetryWait)
+	settings.RetryWaitMin = min(client.DefaultRetryWaitMin, settings.RetryWaitMax)
+	settings.MaxRetries = defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
-		maxRetries = int(cfg.MaxRetries.ValueInt64())
+		settings.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	settings.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+	settings.BulkRead = bulkread.Mode(cfg.BulkRead.ValueString())
+
+	ctx = tflog.SetField(ctx, "ucprov_platform", settings.Name)
+	ctx = tflog.SetField(ctx, "ucprov_endpoint", endpoint)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "Authorization", "password", "client_secret", "refresh_token")
+	for _, secret := range settings.secrets() {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
 	}
 
-	ctx = tflog.SetField(ctx, "ucprov_endpoint", endpoint)
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "Authorization")
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
-
-	c, err := client.New(client.Config{
-		Endpoint:          endpoint,
-		Token:             token,
-		MaxRetries:        maxRetries,
-		RequestTimeout:    timeout,
-		RequestsPerSecond: cfg.RequestsPerSecond.ValueFloat64(),
-		RetryWaitMin:      retryWaitMin,
-		RetryWaitMax:      retryWaitMax,
-		MaxRetryAfter:     maxRetryWait,
-		OnWrite:           reads.ObserveWrite,
-		UserAgent:         "terraform-provider-ucprov/" + p.version + " (" + p.commit + ")",
-	})
+	backend, attr, err := newBackend(ctx, settings)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid API endpoint", err.Error())
+		summary := "Invalid " + settings.Name + " platform settings"
+		if settings.Name == platform.NameUCProv {
+			summary = "Invalid API endpoint"
+		}
+		resp.Diagnostics.AddAttributeError(attr, summary, err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured ucprov client", map[string]any{
-		"max_retries": maxRetries, "request_timeout": timeout.String(), "enterprise_id": enterpriseID,
-		"max_retry_wait": maxRetryWait.String(), "bulk_read": cfg.BulkRead.ValueString(),
+	tflog.Debug(ctx, "configured the platform", map[string]any{
+		"platform": settings.Name, "max_retries": settings.MaxRetries, "request_timeout": timeout.String(),
+		"enterprise_id": enterpriseID, "max_retry_wait": maxRetryWait.String(), "bulk_read": cfg.BulkRead.ValueString(),
 	})
 
-	reads.Use(c)
-	data := &providerData{client: c, enterpriseID: enterpriseID, endpoint: endpoint, bulkReads: reads}
+	data := &providerData{backend: backend, enterpriseID: enterpriseID, endpoint: endpoint}
 	// The token must be accepted and see the default enterprise before any resource reads: a wrong
 	// token fails here instead of every resource reading as deleted (and the state being emptied).
 	if enterpriseID != "" {
-		if err := data.access.check(ctx, c, enterpriseID); err != nil {
+		if err := data.access.check(ctx, backend, enterpriseID); err != nil {
 			addAccessError(&resp.Diagnostics, err, endpoint, enterpriseID, path.Root("enterprise_id"))
 			return
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 var (
@@ -92,11 +92,11 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var u *client.User
+	var u *platform.User
 	if id := m.ID.ValueString(); id != "" {
 		var err error
-		u, err = d.data.reads().User(ctx, m.EnterpriseID.ValueString(), id)
-		if client.IsNotFound(err) {
+		u, err = d.data.backend.ReadUser(ctx, m.EnterpriseID.ValueString(), id)
+		if platform.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "User not found", "No user "+id+" is visible with this token.")
 			return
 		}
@@ -109,7 +109,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		users, err := d.data.client.ListUsers(ctx, ent, client.UserFilter{Email: m.Email.ValueString()})
+		users, err := d.data.backend.ListUsers(ctx, ent, platform.UserFilter{Email: m.Email.ValueString()})
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "look the user up by email", err, nil)
 			return
@@ -125,7 +125,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (m *userDataModel) fromAPI(u *client.User) {
+func (m *userDataModel) fromAPI(u *platform.User) {
 	v := userValuesFromAPI(u)
 	m.ID, m.Email, m.EnterpriseID, m.GroupID = v.ID, v.Email, v.EnterpriseID, v.GroupID
 	m.FirstName, m.LastName = v.FirstName, v.LastName

@@ -3,10 +3,10 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
-// userValues is the API user as Terraform values: the ONE mapping of client.User, shared by the
+// userValues is the API user as Terraform values: the ONE mapping of platform.User, shared by the
 // ucprov_user resource and the ucprov_user and ucprov_users data sources, so that the three show
 // the same user the same way. The API answers "" for an optional string that is not set; that
 // is null here (the resource's optional attributes must read back as null when not configured).
@@ -17,7 +17,7 @@ type userValues struct {
 	Department, TimeZone, PagerNumber, MobileNumber, Email types.String
 }
 
-func userValuesFromAPI(u *client.User) userValues {
+func userValuesFromAPI(u *platform.User) userValues {
 	return userValues{
 		ID:                     types.StringValue(u.ID),
 		EnterpriseID:           types.StringValue(u.EnterpriseID),

@@ -5,19 +5,19 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // TestUserMappingShared: the ucprov_user resource and both user data sources show the same API
 // user the same way: set strings as values, the API's "" as null.
 func TestUserMappingShared(t *testing.T) {
-	full := &client.User{ID: "usr_1", EnterpriseID: "ent_acme", GroupID: "grp_denver", FirstName: "Ada", LastName: "Lovelace",
+	full := &platform.User{ID: "usr_1", EnterpriseID: "ent_acme", GroupID: "grp_denver", FirstName: "Ada", LastName: "Lovelace",
 		CallingLineIDFirstName: "Ada", CallingLineIDLastName: "L", Department: "Eng", TimeZone: "America/Denver",
 		PagerNumber: "+17205550001", MobileNumber: "+17205550002", Email: "ada@acme.example"}
-	bare := &client.User{ID: "usr_2", EnterpriseID: "ent_acme", GroupID: "grp_denver", FirstName: "Bob", LastName: "Bare",
+	bare := &platform.User{ID: "usr_2", EnterpriseID: "ent_acme", GroupID: "grp_denver", FirstName: "Bob", LastName: "Bare",
 		CallingLineIDFirstName: "Bob", CallingLineIDLastName: "Bare"}
 
-	for _, u := range []*client.User{full, bare} {
+	for _, u := range []*platform.User{full, bare} {
 		var res userModel
 		res.fromAPI(u)
 		var ds userDataModel

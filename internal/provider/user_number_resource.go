@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 const numberStateActive = "active"
@@ -150,15 +150,15 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	userID := plan.UserID.ValueString()
-	if state == nil && r.data.reads().CreatedHere(userID) {
+	if state == nil && r.data.backend.CreatedHere(userID) {
 		// Planned again during the apply that created the user: the plan warned about holders
 		// (user id unknown then), and the backend enforces the rules on the PUT. Reading the user
 		// and the holders again here would cost requests per user and tell nothing new.
 		return
 	}
 	if (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension)) {
-		u, err := r.data.reads().User(ctx, r.data.enterpriseID, userID)
-		if client.IsNotFound(err) {
+		u, err := r.data.backend.ReadUser(ctx, r.data.enterpriseID, userID)
+		if platform.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
 				"User "+userID+" does not exist (or is not visible with this token).")
 			return
@@ -177,8 +177,8 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 // checkNumberFree: the number is in the inventory of the user's group and not someone else's.
-func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User, number string, diags *diag.Diagnostics) {
-	n, err := r.data.reads().InventoryNumber(ctx, u.EnterpriseID, number)
+func (r *userNumberResource) checkNumberFree(ctx context.Context, u *platform.User, number string, diags *diag.Diagnostics) {
+	n, err := r.data.backend.InventoryNumber(ctx, u.EnterpriseID, number)
 	if err != nil {
 		addAPIError(diags, "check the number inventory", err, nil)
 		return
@@ -200,8 +200,8 @@ func (r *userNumberResource) checkNumberFree(ctx context.Context, u *client.User
 // checkExtensionFree: no other user of the enterprise has the extension. When this plan has read
 // the whole enterprise in bulk (many resources refreshed), the answer comes from those pages and
 // costs no request; otherwise it is one request.
-func (r *userNumberResource) checkExtensionFree(ctx context.Context, u *client.User, ext string, diags *diag.Diagnostics) {
-	holders, err := r.data.reads().ExtensionHolders(ctx, u.EnterpriseID, ext)
+func (r *userNumberResource) checkExtensionFree(ctx context.Context, u *platform.User, ext string, diags *diag.Diagnostics) {
+	holders, err := r.data.backend.ExtensionHolders(ctx, u.EnterpriseID, ext)
 	if err != nil {
 		addAPIError(diags, "check that the extension is free", err, nil)
 		return
@@ -223,14 +223,14 @@ func swapAdvice(attr string) string {
 }
 
 func (r *userNumberResource) describeUser(ctx context.Context, id string) string {
-	u, err := r.data.reads().User(ctx, "", id)
+	u, err := r.data.backend.ReadUser(ctx, "", id)
 	if err != nil {
 		return id
 	}
 	return userLabel(u)
 }
 
-func userLabel(u *client.User) string {
+func userLabel(u *platform.User) string {
 	return fmt.Sprintf("%s (%s %s)", u.ID, u.FirstName, u.LastName)
 }
 
@@ -245,6 +245,9 @@ func (r *userNumberResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.apply(ctx, &plan, nil, "", &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
+	}
 }
 
 func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -253,8 +256,11 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	n, err := r.data.reads().Number(ctx, r.data.enterpriseID, state.UserID.ValueString())
-	if client.IsNotFound(err) {
+	n, err := r.data.backend.ReadNumber(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotFound(err) {
+		if !r.data.userObjectGone(ctx, "number assignment", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
+			return
+		}
 		tflog.Warn(ctx, "number assignment no longer exists; removing it from state", map[string]any{"user_id": state.UserID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -267,6 +273,7 @@ func (r *userNumberResource) Read(ctx context.Context, req resource.ReadRequest,
 	if state.Activate.IsNull() { // after import
 		state.Activate = types.BoolValue(true)
 	}
+	resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, state.UserID.ValueString(), req.Private, resp.Private)...)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, n.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -296,15 +303,15 @@ func (r *userNumberResource) Update(ctx context.Context, req resource.UpdateRequ
 func (r *userNumberResource) apply(ctx context.Context, plan *userNumberModel, g *staleGuard[userNumberModel], etag string,
 	st stateSetter, priv privateSetter, diags *diag.Diagnostics) {
 	userID := plan.UserID.ValueString()
-	in := client.NumberInput{
+	in := platform.NumberInput{
 		PhoneNumber: plan.PhoneNumber.ValueString(),
 		Extension:   plan.Extension.ValueString(),
 		Activate:    plan.Activate.ValueBool() && plan.PhoneNumber.ValueString() != "",
 	}
-	var n *client.Number
-	resolved, err := writeGuarded(ctx, g, etag, diags, func(o client.WriteOptions) error {
+	var n *platform.Number
+	resolved, err := writeGuarded(ctx, g, etag, diags, func(o platform.WriteOptions) error {
 		var err error
-		n, err = r.data.client.PutNumber(ctx, userID, in, o)
+		n, err = r.data.backend.PutNumber(ctx, userID, in, o)
 		return err
 	})
 	if resolved {
@@ -328,8 +335,8 @@ func (r *userNumberResource) staleGuard(prior *userNumberModel, st stateSetter, 
 	return staleGuard[userNumberModel]{
 		what: "ucprov_user_number " + userID, prior: prior, ignore: []string{"number_state"}, state: st, private: priv,
 		read: func(ctx context.Context) (*userNumberModel, string, bool, error) {
-			n, err := r.data.client.GetNumber(ctx, userID)
-			if client.IsNotFound(err) {
+			n, err := r.data.backend.GetNumber(ctx, userID)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -352,10 +359,10 @@ func (r *userNumberResource) Delete(ctx context.Context, req resource.DeleteRequ
 	resp.Diagnostics.Append(d...)
 	g := r.staleGuard(&state, &resp.State, resp.Private)
 	g.deleting = true
-	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
-		return r.data.client.DeleteNumber(ctx, state.UserID.ValueString(), o)
+	resolved, err := guardedWrite(ctx, g, etag, &resp.Diagnostics, func(o platform.WriteOptions) error {
+		return r.data.backend.DeleteNumber(ctx, state.UserID.ValueString(), o)
 	})
-	if !resolved && err != nil && !client.IsNotFound(err) {
+	if !resolved && err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "unassign the number", err, nil)
 	}
 }
@@ -364,7 +371,7 @@ func (r *userNumberResource) ImportState(ctx context.Context, req resource.Impor
 	importByUserID(ctx, req, resp)
 }
 
-func (m *userNumberModel) fromAPI(userID string, n *client.Number) {
+func (m *userNumberModel) fromAPI(userID string, n *platform.Number) {
 	m.ID = types.StringValue(userID)
 	m.UserID = types.StringValue(userID)
 	m.PhoneNumber = optionalString(n.PhoneNumber)

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 // Plan-time checks of ucprov_user and ucprov_user_number that consult the backend (issue 10):
@@ -24,10 +24,10 @@ func (r *userResource) checkNewUserIDs(ctx context.Context, plan, config *userMo
 	}
 	ent := plan.EnterpriseID.ValueString()
 	if !config.EnterpriseID.IsNull() &&
-		!checkEnterpriseVisible(ctx, r.data.client, ent, path.Root("enterprise_id"), diags) {
+		!checkEnterpriseVisible(ctx, r.data.backend, ent, path.Root("enterprise_id"), diags) {
 		return
 	}
-	checkGroupOfEnterprise(ctx, r.data.reads(), ent, plan.GroupID.ValueString(), path.Root("group_id"), diags)
+	checkGroupOfEnterprise(ctx, r.data.backend, ent, plan.GroupID.ValueString(), path.Root("group_id"), diags)
 }
 
 // checkEmailHolder fails the plan when the email (new, or changed other than in case) belongs to
@@ -40,7 +40,7 @@ func (r *userResource) checkEmailHolder(ctx context.Context, plan, state *userMo
 		return
 	}
 	email := plan.Email.ValueString()
-	holders, err := r.data.reads().EmailHolders(ctx, plan.EnterpriseID.ValueString(), email)
+	holders, err := r.data.backend.EmailHolders(ctx, plan.EnterpriseID.ValueString(), email)
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("email"), "Email not checked",
 			"Could not check at plan time whether another user holds "+email+": "+apiDetail(err))
@@ -73,7 +73,7 @@ func (r *userNumberResource) warnHeldForNewUser(ctx context.Context, plan *userN
 	}
 	if knownNonEmpty(plan.Extension) {
 		ext := plan.Extension.ValueString()
-		holders, err := r.data.reads().ExtensionHolders(ctx, ent, ext)
+		holders, err := r.data.backend.ExtensionHolders(ctx, ent, ext)
 		if err == nil && len(holders) > 0 {
 			diags.AddAttributeWarning(path.Root("extension"), "Extension held by another user",
 				fmt.Sprintf("Extension %s is used by user %s in enterprise %s. The user of this number is created "+
@@ -84,7 +84,7 @@ func (r *userNumberResource) warnHeldForNewUser(ctx context.Context, plan *userN
 	}
 	if knownNonEmpty(plan.PhoneNumber) {
 		number := plan.PhoneNumber.ValueString()
-		n, err := r.data.reads().InventoryNumber(ctx, ent, number)
+		n, err := r.data.backend.InventoryNumber(ctx, ent, number)
 		if err == nil && n != nil && n.UserID != "" {
 			diags.AddAttributeWarning(path.Root("phone_number"), "Number held by another user",
 				fmt.Sprintf("%s is assigned to user %s in enterprise %s. The user of this number is created in this "+
@@ -108,7 +108,7 @@ func (r *userResource) importUser(ctx context.Context, req resource.ImportStateR
 	}
 	ents := []string{r.data.enterpriseID}
 	if r.data.enterpriseID == "" {
-		all, err := r.data.client.ListEnterprises(ctx)
+		all, err := r.data.backend.ListEnterprises(ctx)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "list the enterprises to find "+req.ID, err, nil)
 			return
@@ -119,7 +119,7 @@ func (r *userResource) importUser(ctx context.Context, req resource.ImportStateR
 		}
 	}
 	for _, ent := range ents {
-		users, err := r.data.client.ListUsers(ctx, ent, client.UserFilter{Email: req.ID})
+		users, err := r.data.backend.ListUsers(ctx, ent, platform.UserFilter{Email: req.ID})
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "look up the user with email "+req.ID, err, nil)
 			return

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform/ucprov"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 )
 
@@ -36,7 +37,7 @@ func TestWarnHeldForNewUser(t *testing.T) {
 	if _, err := c.PutNumber(ctx, holder.ID, client.NumberInput{PhoneNumber: "+17205551250", Extension: "1250"}, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	r := &userNumberResource{data: &providerData{client: c, enterpriseID: sandbox.DemoEnterpriseAcme}}
+	r := &userNumberResource{data: &providerData{backend: ucprov.Wrap(c), enterpriseID: sandbox.DemoEnterpriseAcme}}
 	warn := func(r *userNumberResource, number, ext string) diag.Diagnostics {
 		var d diag.Diagnostics
 		m := userNumberModel{UserID: types.StringUnknown(), PhoneNumber: types.StringNull(), Extension: types.StringNull()}
@@ -62,7 +63,7 @@ func TestWarnHeldForNewUser(t *testing.T) {
 	if d := warn(r, "+17205551251", "1251"); len(d) != 0 {
 		t.Errorf("free values: %v", d)
 	}
-	noDefault := &userNumberResource{data: &providerData{client: c}}
+	noDefault := &userNumberResource{data: &providerData{backend: ucprov.Wrap(c)}}
 	if d := warn(noDefault, "+17205551250", "1250"); len(d) != 0 {
 		t.Errorf("without a default enterprise: %v", d)
 	}

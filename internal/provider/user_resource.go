@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 const (
@@ -170,6 +170,9 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 // ModifyPlan fills in the provider's default enterprise and keeps the calling line id names in step
 // with the names when they are not configured.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_user", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or provider not configured yet (validate)
 	}
@@ -222,9 +225,9 @@ func (r *userResource) checkEmailChange(ctx context.Context, plan, state *userMo
 		plan.EmailChangeStrategy.ValueString() != emailStrategyFail {
 		return
 	}
-	imp, err := r.data.reads().IMP(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
+	imp, err := r.data.backend.ReadIMP(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
 	if err != nil {
-		if !client.IsNotFound(err) {
+		if !platform.IsNotFound(err) {
 			addAPIError(diags, "read IM&P to check the email change", err, nil)
 		}
 		return
@@ -248,18 +251,18 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !r.data.requireEnterprise(ctx, plan.EnterpriseID.ValueString(), path.Root("enterprise_id"), &resp.Diagnostics) {
 		return
 	}
-	u, err := r.data.client.CreateUser(ctx, plan.EnterpriseID.ValueString(), plan.toCreate())
+	u, err := r.data.backend.CreateUser(ctx, plan.EnterpriseID.ValueString(), plan.toCreate())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "create user", err, userAttrs)
 		return
 	}
 	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
-	r.data.reads().MarkCreated(u)
+	r.data.backend.MarkCreated(u)
 	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
 		// Roll back, so that the backend and the state agree (no user) and the next plan creates it.
 		// If-Match: a user changed by someone else in the meantime is not deleted.
-		delErr := r.data.client.DeleteUser(ctx, u.ID, client.WriteOptions{IfMatch: u.ETag})
-		if delErr != nil && !client.IsNotFound(delErr) {
+		delErr := r.data.backend.DeleteUser(ctx, u.ID, platform.WriteOptions{IfMatch: u.ETag})
+		if delErr != nil && !platform.IsNotFound(delErr) {
 			err = fmt.Errorf("%w; rolling back the new user %s also failed: %w", err, u.ID, delErr)
 		}
 		addAPIError(&resp.Diagnostics, "create user", err, nil)
@@ -280,8 +283,8 @@ func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv private
 	return staleGuard[userModel]{
 		what: userWhat(id), prior: prior, state: st, private: priv,
 		read: func(ctx context.Context) (*userModel, string, bool, error) {
-			u, err := r.data.client.GetUser(ctx, id)
-			if client.IsNotFound(err) {
+			u, err := r.data.backend.GetUser(ctx, id)
+			if platform.IsNotFound(err) {
 				return nil, "", false, nil
 			}
 			if err != nil {
@@ -309,8 +312,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if ent == "" { // after import
 		ent = r.data.enterpriseID
 	}
-	u, err := r.data.reads().User(ctx, ent, state.ID.ValueString())
-	if client.IsNotFound(err) {
+	u, err := r.data.backend.ReadUser(ctx, ent, state.ID.ValueString())
+	if platform.IsNotFound(err) {
 		tflog.Warn(ctx, "user no longer exists; removing it from state", map[string]any{"user_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -350,20 +353,20 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	guard.done = func(cur *userModel) bool {
 		return passcode == nil && password == nil && len(changedAttributes(&plan, cur, true)) == 0
 	}
-	var u *client.User
-	resolved, err := guardedWrite(ctx, guard, etag, &resp.Diagnostics, func(o client.WriteOptions) error {
+	var u *platform.User
+	resolved, err := guardedWrite(ctx, guard, etag, &resp.Diagnostics, func(o platform.WriteOptions) error {
 		var err error
 		if emailChanged && plan.EmailChangeStrategy.ValueString() == emailStrategyCycleIMP {
 			u, err = r.updateCyclingIMP(ctx, state.ID.ValueString(), patch, o)
 		} else {
-			u, err = r.data.client.UpdateUser(ctx, state.ID.ValueString(), patch, o)
+			u, err = r.data.backend.UpdateUser(ctx, state.ID.ValueString(), patch, o)
 		}
 		return err
 	})
 	if resolved {
 		return
 	}
-	if client.HasCode(err, "imp_enabled") {
+	if platform.HasCode(err, "imp_enabled") {
 		resp.Diagnostics.AddAttributeError(path.Root("email"), impEnabledSummary, impEnabledDetail+" "+apiDetail(err))
 		return
 	}
@@ -402,8 +405,8 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		// deletion_policy = "reset": the portal's Reset User instead of a delete (minimal change
 		// to the writes helper's Delete, for issue 10).
 		resolved, err := guardedWrite(ctx, r.staleGuard(&state, &resp.State, resp.Private), etag, &resp.Diagnostics,
-			func(o client.WriteOptions) error { _, err := r.data.client.ResetUser(ctx, id, o); return err })
-		if !resolved && err != nil && !client.IsNotFound(err) {
+			func(o platform.WriteOptions) error { _, err := r.data.backend.ResetUser(ctx, id, o); return err })
+		if !resolved && err != nil && !platform.IsNotFound(err) {
 			addAPIError(&resp.Diagnostics, "reset user", err, nil)
 			return
 		}
@@ -411,8 +414,8 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	resolved, err := guardedWrite(ctx, r.staleGuard(&state, &resp.State, resp.Private), etag, &resp.Diagnostics,
-		func(o client.WriteOptions) error { return r.data.client.DeleteUser(ctx, id, o) })
-	if !resolved && err != nil && !client.IsNotFound(err) {
+		func(o platform.WriteOptions) error { return r.data.backend.DeleteUser(ctx, id, o) })
+	if !resolved && err != nil && !platform.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "delete user", err, nil)
 	}
 }
@@ -425,8 +428,8 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
 // enable IM&P again. When any step after the disable fails, IM&P is enabled again before the error
 // is returned, so the backend ends where it started except for what succeeded.
-func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch client.UserPatch, opts client.WriteOptions) (*client.User, error) {
-	c := r.data.client
+func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch platform.UserPatch, opts platform.WriteOptions) (*platform.User, error) {
+	c := r.data.backend
 	imp, err := c.GetIMP(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read IM&P before the email change: %w", err)
@@ -442,16 +445,16 @@ func (r *userResource) updateCyclingIMP(ctx context.Context, id string, patch cl
 			return nil, fmt.Errorf("read the user before the email change: %w", err)
 		}
 		if !sameETag(cur.ETag, opts.IfMatch) {
-			return nil, &client.APIError{Status: http.StatusPreconditionFailed, Code: "etag_mismatch",
+			return nil, &platform.Error{Status: http.StatusPreconditionFailed, Code: "etag_mismatch",
 				Message: "the user changed since the last refresh (checked before disabling IM&P)"}
 		}
 	}
 	tflog.Info(ctx, "disabling IM&P to change the email", map[string]any{"user_id": id})
-	if _, err := c.SetIMP(ctx, id, false, client.WriteOptions{IfMatch: imp.ETag}); err != nil {
+	if _, err := c.SetIMP(ctx, id, false, platform.WriteOptions{IfMatch: imp.ETag}); err != nil {
 		return nil, fmt.Errorf("disable IM&P before the email change: %w", err)
 	}
 	u, err := c.UpdateUser(ctx, id, patch, opts)
-	if _, impErr := c.SetIMP(ctx, id, true, client.WriteOptions{}); impErr != nil {
+	if _, impErr := c.SetIMP(ctx, id, true, platform.WriteOptions{}); impErr != nil {
 		if err != nil {
 			return nil, fmt.Errorf("change email: %w; then enable IM&P again: %w", err, impErr)
 		}
@@ -473,8 +476,8 @@ var userAttrs = map[string]string{
 	"mobileNumber": "mobile_number", "email": "email",
 }
 
-func (m *userModel) toCreate() client.UserInput {
-	in := client.UserInput{
+func (m *userModel) toCreate() platform.UserInput {
+	in := platform.UserInput{
 		GroupID:      m.GroupID.ValueString(),
 		FirstName:    m.FirstName.ValueString(),
 		LastName:     m.LastName.ValueString(),
@@ -496,8 +499,8 @@ func (m *userModel) toCreate() client.UserInput {
 }
 
 // toPatch returns the merge patch from state to plan and whether the email changes.
-func (m *userModel) toPatch(state *userModel) (client.UserPatch, bool) {
-	var p client.UserPatch
+func (m *userModel) toPatch(state *userModel) (platform.UserPatch, bool) {
+	var p platform.UserPatch
 	set := func(dst **string, plan, prior types.String) {
 		if !plan.Equal(prior) {
 			v := plan.ValueString() // null → "" clears the field
@@ -527,7 +530,7 @@ func (m *userModel) toPatch(state *userModel) (client.UserPatch, bool) {
 }
 
 // fromAPI copies the backend's user into the model; empty optional strings become null.
-func (m *userModel) fromAPI(u *client.User) {
+func (m *userModel) fromAPI(u *platform.User) {
 	v := userValuesFromAPI(u)
 	m.ID, m.EnterpriseID, m.GroupID = v.ID, v.EnterpriseID, v.GroupID
 	m.FirstName, m.LastName = v.FirstName, v.LastName

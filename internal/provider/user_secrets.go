@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
 )
 
@@ -131,7 +131,7 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	}
 	pol := rules.DefaultPasscodePolicy()
 	if ent := plan.EnterpriseID; knownNonEmpty(ent) {
-		pr, err := r.data.reads().PasscodeRules(ctx, ent.ValueString())
+		pr, err := r.data.backend.ReadPasscodeRules(ctx, ent.ValueString())
 		if err != nil {
 			addAPIError(diags, "read the enterprise's passcode rules", err, nil)
 			return
@@ -141,11 +141,11 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	if passcode != nil {
 		facts := rules.PasscodeFacts{}
 		if state != nil {
-			n, err := r.data.reads().Number(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
+			n, err := r.data.backend.ReadNumber(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
 			switch {
 			case err == nil:
 				facts.PhoneNumber, facts.Extension = n.PhoneNumber, n.Extension
-			case !client.IsNotFound(err):
+			case !platform.IsNotFound(err):
 				addAPIError(diags, "read the user's number to check the passcode", err, nil)
 				return
 			}
@@ -178,7 +178,7 @@ func previousPasscode(state *userModel) func(string) bool {
 // caller can keep the state exact when only the password failed.
 func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, password *secretChange, priv privateSetter) (passcodeWritten bool, err error) {
 	if passcode != nil {
-		if err := r.data.client.SetVoicemailPasscode(ctx, id, passcode.value); err != nil {
+		if err := r.data.backend.SetVoicemailPasscode(ctx, id, passcode.value); err != nil {
 			return false, fmt.Errorf("set %s: %w", passcode.attr, err)
 		}
 		passcodeWritten = true
@@ -188,7 +188,7 @@ func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, pa
 		}
 	}
 	if password != nil {
-		if err := r.data.client.SetPortalPassword(ctx, id, password.value); err != nil {
+		if err := r.data.backend.SetPortalPassword(ctx, id, password.value); err != nil {
 			return passcodeWritten, fmt.Errorf("set %s: %w", password.attr, err)
 		}
 		tflog.Info(ctx, "portal password set", map[string]any{"user_id": id})
@@ -196,7 +196,7 @@ func (r *userResource) writeSecrets(ctx context.Context, id string, passcode, pa
 	return passcodeWritten, nil
 }
 
-func policyFromAPI(p *client.PasscodeRules) rules.PasscodePolicy {
+func policyFromAPI(p *platform.PasscodeRules) rules.PasscodePolicy {
 	return rules.PasscodePolicy{
 		MinLength: p.MinLength, MaxLength: p.MaxLength, MaxRepeatedDigits: p.MaxRepeatedDigits,
 		MaxSequenceLength: p.MaxSequenceLength, BlockUserNumber: p.BlockUserNumber,

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
 
 var _ datasource.DataSourceWithConfigure = &usersDataSource{}
@@ -82,7 +82,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	users, err := d.data.client.ListUsers(ctx, ent, client.UserFilter{GroupID: m.GroupID.ValueString(), Max: 1000})
+	users, err := d.data.backend.ListUsers(ctx, ent, platform.UserFilter{GroupID: m.GroupID.ValueString(), Max: 1000})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "list users", err, map[string]string{"groupId": "group_id"})
 		return

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
+)
+
+// lackingPlatform is a platform that lacks the features in lacks (only Name and Lacks are called).
+type lackingPlatform struct {
+	platform.Platform
+	lacks map[platform.Feature]bool
+}
+
+func (p lackingPlatform) Name() string { return "wholesale" }
+func (p lackingPlatform) Lacks(f platform.Feature) error {
+	if p.lacks[f] {
+		return &platform.UnsupportedError{Platform: "wholesale", What: string(f)}
+	}
+	return nil
+}
+
+// TestCheckPlatformFeatures: an attribute that needs a feature the platform lacks fails the plan on
+// that attribute, naming the platform; the same configuration passes on a platform that has it, an
+// unset attribute is no use, and a destroy is never refused.
+func TestCheckPlatformFeatures(t *testing.T) {
+	ctx := context.Background()
+	var sch resource.SchemaResponse
+	(&userResource{}).Schema(ctx, resource.SchemaRequest{}, &sch)
+	config := func(set map[string]string) tfsdk.Config {
+		c := tfsdk.Config{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)}
+		st := tfsdk.State{Schema: sch.Schema, Raw: c.Raw}
+		for k, v := range set {
+			if d := st.SetAttribute(ctx, path.Root(k), types.StringValue(v)); d.HasError() {
+				t.Fatal(d)
+			}
+		}
+		c.Raw = st.Raw
+		return c
+	}
+	lacking := &providerData{backend: lackingPlatform{lacks: map[platform.Feature]bool{platform.FeaturePortalPassword: true, platform.FeatureResetUser: true}}}
+	full := &providerData{backend: lackingPlatform{}}
+
+	for _, tc := range []struct {
+		name    string
+		data    *providerData
+		set     map[string]string
+		destroy bool
+		errOn   []string
+	}{
+		{name: "portal password on a platform without", data: lacking, set: map[string]string{"first_name": "A", "portal_password": "Secret-123"}, errOn: []string{"portal_password"}},
+		{name: "reset on a platform without", data: lacking, set: map[string]string{"deletion_policy": "reset"}, errOn: []string{"deletion_policy"}},
+		{name: "delete policy is no use of reset", data: lacking, set: map[string]string{"deletion_policy": "delete"}},
+		{name: "unset attributes", data: lacking, set: map[string]string{"first_name": "A"}},
+		{name: "platform that has them", data: full, set: map[string]string{"portal_password": "Secret-123", "deletion_policy": "reset"}},
+		{name: "destroy", data: lacking, set: map[string]string{"portal_password": "Secret-123"}, destroy: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config(tc.set)
+			plan := tfsdk.Plan{Schema: sch.Schema, Raw: cfg.Raw}
+			if tc.destroy {
+				plan.Raw = tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)
+			}
+			var diags = new(diagnostics)
+			ok := tc.data.checkPlatformFeatures(ctx, "ucprov_user", cfg, plan, diags)
+			if ok != (len(tc.errOn) == 0) || len(diags.Errors()) != len(tc.errOn) {
+				t.Fatalf("ok = %v, diagnostics %v, want errors on %v", ok, *diags, tc.errOn)
+			}
+			for i, e := range diags.Errors() {
+				withPath, isPath := e.(interface{ Path() path.Path })
+				if !isPath || !withPath.Path().Equal(path.Root(tc.errOn[i])) {
+					t.Errorf("error %d not on %s: %v", i, tc.errOn[i], e)
+				}
+				if !strings.Contains(e.Summary(), "wholesale platform") || !strings.Contains(e.Detail(), tc.errOn[i]) {
+					t.Errorf("error does not name the platform and the attribute: %s: %s", e.Summary(), e.Detail())
+				}
+			}
+		})
+	}
+}
