@@ -36,6 +36,13 @@
 // page. A failed page read stores nothing, and its readers fall back to their GETs; after
 // two failed page reads in a row an enterprise is read with GETs only for the rest of the process.
 // Errors are never cached: a GET that fails is not remembered.
+//
+// # Absent is not gone
+//
+// Only an object the page embeds as null is answered "not found" (the GET's 404) from a page. An
+// object the page does not carry at all (a backend that ignores include=, or embeds only some of
+// the objects) is read with its GET, and extension checks go to the server when a page lacked
+// numbers: a missing key never makes a resource disappear from the state.
 package bulkread
 
 import (
@@ -117,6 +124,9 @@ type entState struct {
 	complete bool   // every page has been read
 	failures int    // page reads that failed in a row
 	users    map[string]*client.UserWithServices
+	// noNumbers: a page held a user without its number embedded (a backend that ignores
+	// include=), so extension checks cannot be answered from the pages.
+	noNumbers bool
 
 	invChecks, invFailures int
 	inventory              map[string]client.InventoryNumber // phone number → entry, once read
@@ -231,8 +241,11 @@ func notFound() error {
 }
 
 // lookup answers a read of user id in enterprise ent ("" = unknown) from the pages when it can.
-// It returns the user's list item, or nil when the read must go to the server.
-func (r *Reader) lookup(ctx context.Context, ent, id string) *client.UserWithServices {
+// include is the per-user object read (a client.Include… value; "" for the user itself). It
+// returns the user's list item, or nil when the read must go to the server: also when the page
+// holds the user but does not carry that object at all (a backend that ignores include=), since
+// only an explicit null, or the GET's 404, says the user has none.
+func (r *Reader) lookup(ctx context.Context, ent, id, include string) *client.UserWithServices {
 	r.reads.Add(1)
 	if r.opts.Mode == ModeNever || id == "" {
 		return nil
@@ -250,6 +263,9 @@ func (r *Reader) lookup(ctx context.Context, ent, id string) *client.UserWithSer
 		st.reads++
 		if it, ok := st.users[id]; ok {
 			r.mu.Unlock()
+			if include != "" && !it.Embedded(include) {
+				return nil
+			}
 			r.hits.Add(1)
 			return it
 		}
@@ -303,6 +319,9 @@ func (r *Reader) readPage(ent string) error {
 	st.complete = p.Next == ""
 	for i := range p.Items {
 		it := &p.Items[i]
+		if !it.Embedded(client.IncludeNumber) {
+			st.noNumbers = true
+		}
 		if r.dirtyUsers[it.ID] {
 			continue // written by this process: its reads go to the server
 		}
@@ -328,7 +347,7 @@ func (r *Reader) learn(id, ent string) {
 
 // User reads user id; ent is its enterprise when known ("" otherwise).
 func (r *Reader) User(ctx context.Context, ent, id string) (*client.User, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, ""); it != nil {
 		u := it.User
 		return &u, nil
 	}
@@ -342,7 +361,7 @@ func (r *Reader) User(ctx context.Context, ent, id string) (*client.User, error)
 
 // Number reads the number assignment of user id (a 404 error when it has none).
 func (r *Reader) Number(ctx context.Context, ent, id string) (*client.Number, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, client.IncludeNumber); it != nil {
 		return copyOrNone(it.Number)
 	}
 	r.gets.Add(1)
@@ -351,7 +370,7 @@ func (r *Reader) Number(ctx context.Context, ent, id string) (*client.Number, er
 
 // E911 reads the E911 address of user id (a 404 error when it has none).
 func (r *Reader) E911(ctx context.Context, ent, id string) (*client.E911, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, client.IncludeE911); it != nil {
 		return copyOrNone(it.E911)
 	}
 	r.gets.Add(1)
@@ -360,7 +379,7 @@ func (r *Reader) E911(ctx context.Context, ent, id string) (*client.E911, error)
 
 // IMP reads the Integrated IM&P setting of user id.
 func (r *Reader) IMP(ctx context.Context, ent, id string) (*client.IMP, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, client.IncludeIntegratedIMP); it != nil {
 		return copyOrNone(it.IntegratedIMP)
 	}
 	r.gets.Add(1)
@@ -369,7 +388,7 @@ func (r *Reader) IMP(ctx context.Context, ent, id string) (*client.IMP, error) {
 
 // Activation reads the Webex activation of user id (a 404 error when it has none).
 func (r *Reader) Activation(ctx context.Context, ent, id string) (*client.Activation, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, client.IncludeActivation); it != nil {
 		return copyOrNone(it.Activation)
 	}
 	r.gets.Add(1)
@@ -378,14 +397,15 @@ func (r *Reader) Activation(ctx context.Context, ent, id string) (*client.Activa
 
 // CallForwarding reads the call forwarding of user id.
 func (r *Reader) CallForwarding(ctx context.Context, ent, id string) (*client.CallForwarding, error) {
-	if it := r.lookup(ctx, ent, id); it != nil {
+	if it := r.lookup(ctx, ent, id, client.IncludeCallForwarding); it != nil {
 		return copyOrNone(it.CallForwarding)
 	}
 	r.gets.Add(1)
 	return r.c.GetCallForwarding(ctx, id)
 }
 
-// copyOrNone returns a copy of v, or the 404 of an object the user does not have.
+// copyOrNone returns a copy of v, or the 404 of an object the user does not have (v is an object
+// the page embedded: lookup sends a read whose object the page lacks to its GET).
 func copyOrNone[T any](v *T) (*T, error) {
 	if v == nil {
 		return nil, notFound()
@@ -508,9 +528,16 @@ func (r *Reader) EmailHolders(ctx context.Context, ent, email string) ([]client.
 	return r.c.ListUsers(ctx, ent, client.UserFilter{Email: email})
 }
 
+// pagesHaveNumbers reports whether every page of ent read so far embedded every user's number.
+func (r *Reader) pagesHaveNumbers(ent string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.ents[ent].noNumbers
+}
+
 // ExtensionHolders returns the users of ent that hold extension ext.
 func (r *Reader) ExtensionHolders(ctx context.Context, ent, ext string) ([]client.User, error) {
-	if r.completePages(ctx, ent) {
+	if r.completePages(ctx, ent) && r.pagesHaveNumbers(ent) {
 		return r.holders(ent, func(it *client.UserWithServices) bool { return it.Number != nil && it.Number.Extension == ext }), nil
 	}
 	return r.c.ListUsers(ctx, ent, client.UserFilter{Extension: ext})

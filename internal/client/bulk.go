@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,12 +20,14 @@ const (
 	IncludeCallForwarding = "callForwarding"
 )
 
-// AllIncludes are every per-user object a users list can embed.
+// AllIncludes are every per-user object a users list can embed (UserWithServices.UnmarshalJSON
+// relies on this order).
 var AllIncludes = []string{IncludeNumber, IncludeE911, IncludeIntegratedIMP, IncludeActivation, IncludeCallForwarding}
 
 // UserWithServices is a users list item with the embedded per-user objects. Each is exactly what
-// the per-user GET returns; nil when the user has none (the GET would answer 404) or when it was
-// not asked for.
+// the per-user GET returns; nil when the user has none (the page says null: the GET would answer
+// 404) and also nil when the page does not carry it at all (not asked for, or a backend that
+// ignores include=). Embedded tells the two apart: only an embedded nil means the user has none.
 type UserWithServices struct {
 	User
 	Number         *Number         `json:"number"`
@@ -32,6 +35,45 @@ type UserWithServices struct {
 	IntegratedIMP  *IMP            `json:"integratedImp"`
 	Activation     *Activation     `json:"activation"`
 	CallForwarding *CallForwarding `json:"callForwarding"`
+
+	embedded uint8 // bit i: AllIncludes[i] is present in the item (object or null)
+}
+
+// Embedded reports whether the item carries the per-user object include (one of the Include…
+// values): true when the page embedded it, as the object or as null (the user has none), false
+// when the key is absent, and then only the object's own GET can say whether the user has it.
+func (u *UserWithServices) Embedded(include string) bool {
+	for i, inc := range AllIncludes {
+		if inc == include {
+			return u.embedded&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+// UnmarshalJSON decodes a list item and records which include keys it carries (see Embedded).
+func (u *UserWithServices) UnmarshalJSON(data []byte) error {
+	type plain UserWithServices // the same fields without this method
+	if err := json.Unmarshal(data, (*plain)(u)); err != nil {
+		return err // the decoder's own error: the caller wraps it
+	}
+	var keys struct {
+		Number         json.RawMessage `json:"number"`
+		E911           json.RawMessage `json:"e911"`
+		IntegratedIMP  json.RawMessage `json:"integratedImp"`
+		Activation     json.RawMessage `json:"activation"`
+		CallForwarding json.RawMessage `json:"callForwarding"`
+	}
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err // the decoder's own error: the caller wraps it
+	}
+	u.embedded = 0
+	for i, raw := range [...]json.RawMessage{keys.Number, keys.E911, keys.IntegratedIMP, keys.Activation, keys.CallForwarding} {
+		if raw != nil { // absent stays nil; null arrives as the four bytes "null"
+			u.embedded |= 1 << i
+		}
+	}
+	return nil
 }
 
 // UserPage is one page of GET /v1/enterprises/{ent}/users.

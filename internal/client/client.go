@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -421,6 +422,7 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	// Defence in depth: whatever might reach a log line, the token never shows.
 	ctx = tflog.MaskLogStrings(ctx, c.token)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "token", "passcode", "password")
+	ctx = tflog.MaskLogStrings(ctx, secretsFrom(ctx)...)
 	base := ctx
 	if method != http.MethodGet {
 		// A write whose attempt is on the wire when ctx ends (Ctrl-C) is let finish, so that its
@@ -479,9 +481,9 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := parseAPIError(resp)
-		// A server should never echo the token; if one does, it does not reach a diagnostic.
-		apiErr.Message = strings.ReplaceAll(apiErr.Message, c.token, "***")
+		// A server should never echo the token or a secret of the request (withSecret); if one
+		// does, it reaches neither a diagnostic nor a log line.
+		apiErr := parseAPIError(resp, slices.Concat(secretsFrom(ctx), []string{c.token}))
 		fields["error_code"] = apiErr.Code
 		fields["tracking_id"] = apiErr.TrackingID
 		tflog.Debug(ctx, "ucprov api call failed", fields)
@@ -562,10 +564,60 @@ func pathOf(tmpl string, ids ...string) apiPath {
 	return apiPath{path: b.String()}
 }
 
-// maskSecret returns a context whose logger masks s wherever it might appear.
-func maskSecret(ctx context.Context, s string) context.Context {
+// secretsKey is the context key of the secrets a call sends (withSecret).
+type secretsKey struct{}
+
+// withSecret returns the context of a call that sends secret s (a passcode, a password, any
+// write-only value): its logger masks s wherever it might appear, and doURL removes s from the
+// error of the call, as sent and in every form a backend may echo it (see secretForms), so that
+// neither a log line nor a diagnostic ever shows it. Every method that sends a secret wraps its
+// context with it.
+func withSecret(ctx context.Context, s string) context.Context {
 	if s == "" {
 		return ctx
 	}
-	return tflog.MaskLogStrings(ctx, s)
+	forms := secretForms(s)
+	prev, _ := ctx.Value(secretsKey{}).([]string)
+	all := slices.Concat(prev, forms)
+	// Longest first, so that no form is left half replaced by a shorter one.
+	slices.SortStableFunc(all, func(a, b string) int { return len(b) - len(a) })
+	return context.WithValue(tflog.MaskLogStrings(ctx, forms...), secretsKey{}, all)
+}
+
+// secretsFrom returns the forms of the secrets that the call of ctx sends (withSecret).
+func secretsFrom(ctx context.Context) []string {
+	s, _ := ctx.Value(secretsKey{}).([]string)
+	return s
+}
+
+// secretForms are s as sent and as a backend may echo it: JSON-escaped (with and without HTML
+// escaping, as Go's encoders write it) and URL-encoded (query and path escaping).
+func secretForms(s string) []string {
+	forms := []string{s}
+	add := func(f string) {
+		if f != "" && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	if b, err := json.Marshal(s); err == nil {
+		add(string(b[1 : len(b)-1]))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err == nil {
+		b := bytes.TrimSpace(buf.Bytes())
+		add(string(b[1 : len(b)-1]))
+	}
+	add(url.QueryEscape(s))
+	add(url.PathEscape(s))
+	return forms
+}
+
+// redactSecrets replaces every form of every secret in text with "***".
+func redactSecrets(text string, secrets []string) string {
+	for _, f := range secrets {
+		text = strings.ReplaceAll(text, f, "***")
+	}
+	return text
 }

@@ -108,10 +108,25 @@ type wireError struct {
 	JobID             string `json:"jobId"`
 }
 
-// parseAPIError builds the *APIError of a non-2xx response; it reads (part of) the body.
-func parseAPIError(resp *http.Response) *APIError {
-	e := &APIError{Status: resp.StatusCode, TrackingID: resp.Header.Get("TrackingID")}
+// parseAPIError builds the *APIError of a non-2xx response; it reads (part of) the body. Every
+// form of every secret in secrets (the token, the secrets the request sent) is replaced by "***"
+// in the body before it is read, and in every field after, so that an echo reaches no diagnostic
+// whatever its encoding, and a summary never cuts a secret in half.
+func parseAPIError(resp *http.Response, secrets []string) *APIError {
+	e := parseAPIErrorBody(resp, []byte(redactSecrets(string(readErrorBody(resp)), secrets)))
+	for _, f := range []*string{&e.Code, &e.Message, &e.Field, &e.TrackingID, &e.ConflictingUserID, &e.JobID} {
+		*f = redactSecrets(*f, secrets)
+	}
+	return e
+}
+
+func readErrorBody(resp *http.Response) []byte {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBytes))
+	return data
+}
+
+func parseAPIErrorBody(resp *http.Response, data []byte) *APIError {
+	e := &APIError{Status: resp.StatusCode, TrackingID: resp.Header.Get("TrackingID")}
 	var w wireError
 	if err := json.Unmarshal(data, &w); err == nil && (w.Code != "" || w.Message != "") {
 		e.Code, e.Message, e.Field = w.Code, w.Message, w.Field

@@ -54,22 +54,24 @@ func (c *Client) SetIMP(ctx context.Context, userID string, enabled bool, opts W
 }
 
 // SetVoicemailPasscode sets the voicemail passcode of a user (write-only; 422 with a passcode_*
-// code when a rule is broken). The passcode is never logged.
+// code when a rule is broken). The passcode is never logged, nor shown in the error, whatever the
+// backend echoes.
 func (c *Client) SetVoicemailPasscode(ctx context.Context, userID, passcode string) error {
 	body := struct {
 		Passcode string `json:"passcode"`
 	}{passcode}
-	_, err := c.do(maskSecret(ctx, passcode), http.MethodPut, pathOf("/v1/users/{user}/voicemail/passcode", userID), nil, body, "", nil)
+	_, err := c.do(withSecret(ctx, passcode), http.MethodPut, pathOf("/v1/users/{user}/voicemail/passcode", userID), nil, body, "", nil)
 	return err
 }
 
 // SetPortalPassword sets the portal password of a user (write-only; 422 password_weak or
-// password_contains_name). The password is never logged.
+// password_contains_name). The password is never logged, nor shown in the error, whatever the
+// backend echoes.
 func (c *Client) SetPortalPassword(ctx context.Context, userID, password string) error {
 	body := struct {
 		Password string `json:"password"`
 	}{password}
-	_, err := c.do(maskSecret(ctx, password), http.MethodPut, pathOf("/v1/users/{user}/portal-password", userID), nil, body, "", nil)
+	_, err := c.do(withSecret(ctx, password), http.MethodPut, pathOf("/v1/users/{user}/portal-password", userID), nil, body, "", nil)
 	return err
 }
 

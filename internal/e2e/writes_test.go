@@ -357,6 +357,7 @@ func TestInterruptActivationWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Authorization", "Bearer "+sb.Token) // the sandbox's knobs need the service-provider token
 	accept, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

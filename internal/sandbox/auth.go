@@ -61,6 +61,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// requireServiceProvider lets only the service-provider admin token through (after authenticate):
+// the sandbox's state-changing knobs. An enterprise-admin token gets 404 not_found, as for any
+// object outside its reach (the demo seed's tokens are published, so they must not work here).
+func requireServiceProvider(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !principalFrom(r.Context()).serviceProvider() {
+			writeError(w, r, http.StatusNotFound, codeNotFound, "", "sandbox knobs need the service-provider admin token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func bearerToken(r *http.Request) (string, bool) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {

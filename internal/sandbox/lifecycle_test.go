@@ -204,8 +204,8 @@ func TestAcceptInvitation(t *testing.T) {
 	if st := e.activationStatus(plain); st != "provisioned" {
 		t.Fatalf("plain user: %s", st)
 	}
-	e.wantError(e.request("POST", "/_sandbox/users/"+plain+"x/accept-invitation", "", nil), 404, "not_found", "")
-	e.must(200, e.request("POST", "/_sandbox/users/"+u+"/accept-invitation", "", nil))
+	e.wantError(e.request("POST", "/_sandbox/users/"+plain+"x/accept-invitation", spToken, nil), 404, "not_found", "")
+	e.must(200, e.request("POST", "/_sandbox/users/"+u+"/accept-invitation", spToken, nil))
 	e.tick(2)
 	if st := e.activationStatus(u); st != "provisioned" {
 		t.Fatalf("after accepting: %s", st)

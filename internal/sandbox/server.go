@@ -148,7 +148,10 @@ func (s *Server) routes() []route {
 type route struct {
 	pattern string
 	handler http.HandlerFunc
-	public  bool // sandbox-only endpoint: no auth, latency, rate limit or faults
+	// public marks a sandbox-only endpoint: no latency, rate limit or faults, and no auth when it
+	// only reads (GET, HEAD); every other method of a public route needs the service-provider admin
+	// token (requireServiceProvider), so a knob that changes state is never open to the world.
+	public bool
 }
 
 func (rt route) method() string {
@@ -176,10 +179,14 @@ func (s *Server) buildHandler() http.Handler {
 
 // wrap builds the middleware chain of one route, outermost first: metrics → logging → latency →
 // rate limit → faults → auth → idempotency (POST) → handler. Tracking ids are assigned before
-// routing (buildHandler). Public (sandbox-only) routes are only logged.
+// routing (buildHandler). Public (sandbox-only) routes are only logged, and authenticated as the
+// service provider unless they only read.
 func (s *Server) wrap(rt route) http.Handler {
 	var h http.Handler = rt.handler
 	if rt.public {
+		if m := rt.method(); m != http.MethodGet && m != http.MethodHead {
+			h = s.authenticate(requireServiceProvider(h))
+		}
 		return s.logRequests(h)
 	}
 	if rt.method() == http.MethodPost {

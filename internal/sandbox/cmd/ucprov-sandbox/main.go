@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -100,6 +102,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	enterpriseID := ""
 	if *seed == sandbox.SeedDemo {
 		enterpriseID = sandbox.DemoEnterpriseAcme
+		if !loopbackURL(srv.URL()) {
+			// Written whatever --log-level says: anyone who can reach the address can use them.
+			fmt.Fprintf(stderr, "ucprov-sandbox: WARNING: listening on %s, not a loopback address, with --seed demo: "+
+				"the demo tokens %s and %s are public (they are in the source and the README) and give enterprise-admin access "+
+				"to anyone who can reach this address; use --seed \"\" or a loopback --listen address\n",
+				srv.URL(), sandbox.DemoAcmeToken, sandbox.DemoGlobexToken)
+		}
 	}
 	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
 		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID))
@@ -153,4 +162,16 @@ func shellQuote(s string) string {
 // shellSafe reports whether c needs no quoting in a POSIX shell word.
 func shellSafe(c rune) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)
+}
+
+// loopbackURL reports whether the base URL the sandbox listens on (srv.URL(): the address it
+// bound, so "localhost" is already resolved and ":port" shows as the unspecified address) is a
+// loopback address, reachable from this machine only.
+func loopbackURL(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
