@@ -1,11 +1,17 @@
 // Package client is the typed HTTP client of the provisioning API v1 (api/README.md).
 //
 // Every method takes a context first; the context bounds the whole call, retries included, and
-// its tflog logger (if any) receives one debug line per attempt. The client retries 429, 5xx and
-// connection errors with go-retryablehttp, honours Retry-After, sends an Idempotency-Key on every
-// POST (the same key on each retry of one call) so that a POST is safe to retry, limits its own
-// request rate when the server answers 429, follows paging links, and turns every non-2xx answer
-// into an *APIError (errors.Is(err, ErrNotFound) for a 404).
+// its tflog logger (if any) receives one debug line per attempt. The client retries what can heal
+// (429, 5xx, timeouts and reset connections) with go-retryablehttp, honours Retry-After, sends an
+// Idempotency-Key on every POST (the same key on each retry of one call) so that a POST is safe to
+// retry, limits its own request rate when the server answers 429, follows paging links, and turns
+// every non-2xx answer of the API into an *APIError (errors.Is(err, ErrNotFound) for a 404).
+//
+// What cannot heal fails at once, with the cause and the URL (transport.go): a call without an
+// answer is a *TransportError whose Kind says why (a refused connection, an unknown host, https to
+// a plain server or plain http to a TLS one, a TLS failure, a timeout); an answer the API never
+// gives (a 4xx without the API's error body, such as another service's JSON 404 or an HTML page,
+// or a 2xx that is not JSON) is a *NotTheAPIError (IsNotTheAPI), never ErrNotFound.
 //
 // The client knows nothing about Terraform beyond logging through tflog. It never logs the token,
 // the Authorization header, request or response bodies, passcodes or passwords.
@@ -24,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -89,6 +96,9 @@ type Client struct {
 	rc        *retryablehttp.Client
 	limiter   *adaptiveLimiter
 	onWrite   func(method, path string)
+	// answered is set once the endpoint has given any HTTP answer: a refused connection is then
+	// a server restarting (retried), before it a wrong host or port (final at once).
+	answered atomic.Bool
 }
 
 // New validates cfg and returns a Client.
@@ -315,7 +325,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		// (or its error), retry nothing.
 		return false, nil
 	}
+	answeredBefore := c.answered.Load()
 	if resp != nil {
+		c.answered.Store(true)
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
 			c.limiter.throttle()
@@ -324,7 +336,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 
-	retry, stopErr := retryDecision(ctx, ci.retrySafe, resp, err)
+	retry, stopErr := retryDecision(ctx, ci.retrySafe, answeredBefore, resp, err)
 
 	fields := ci.logFields()
 	if !ci.attemptStart.IsZero() {
@@ -359,16 +371,19 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	return retry, stopErr
 }
 
-// retryDecision is the retry policy. A context that is done stops everything. A POST without
+// retryDecision is the retry policy: retry only what can heal. A context that is done stops
+// everything. A transport error that no retry can heal is final at once (finalTransportError: an
+// unknown host, https to a plain server, a TLS failure, and a refused connection when the endpoint
+// has never answered this client, i.e. a wrong host or port rather than a restart). A POST without
 // an Idempotency-Key (retrySafe false) is retried only on 429 and 503, which promise that
-// nothing ran; anything else is retried on connection errors, 429, 500, 502, 503 and 504.
-// Other statuses are final.
-func retryDecision(ctx context.Context, retrySafe bool, resp *http.Response, err error) (bool, error) {
+// nothing ran; anything else is retried on the other connection errors (timeouts, resets), 429,
+// 500, 502, 503 and 504. Other statuses are final.
+func retryDecision(ctx context.Context, retrySafe, answeredBefore bool, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
 	if err != nil {
-		if !retrySafe {
+		if !retrySafe || finalTransportError(err, answeredBefore) {
 			return false, nil
 		}
 		// retryablehttp knows which transport errors are permanent (bad scheme, bad
@@ -467,10 +482,17 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	resp, err := c.rc.Do(req)
 	if err != nil {
 		drainAndClose(resp)
+		// Not the *url.Error itself: its text carries the query (filters such as an email); the
+		// TransportError names the URL without it.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
-		return nil, fmt.Errorf("%s: giving up after %d attempt(s): %w", desc, ci.attempts, err)
+		return nil, &TransportError{Method: method, URL: redactedURL(req.URL), Kind: transportKind(err),
+			Attempts: ci.attempts, Err: err}
 	}
 	defer drainAndClose(resp)
 
@@ -481,6 +503,16 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if err := classifyErrorAnswer(req.Request, resp); err != nil {
+			// Not an answer of the API (another server, a TLS port spoken to in plain http).
+			redactAnswer(err, c.token)
+			for _, secret := range secretsFrom(ctx) {
+				redactAnswer(err, secret)
+			}
+			fields["error"] = err.Error()
+			tflog.Debug(ctx, "ucprov api call failed: not an answer of the api", fields)
+			return resp.Header, err
+		}
 		// A server should never echo the token or a secret of the request (withSecret); if one
 		// does, it reaches neither a diagnostic nor a log line.
 		apiErr := parseAPIError(resp, slices.Concat(secretsFrom(ctx), []string{c.token}))
@@ -509,6 +541,11 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 		return resp.Header, fmt.Errorf("%s: empty response body (status %d)", desc, resp.StatusCode)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
+		if notJSONAnswer(data) {
+			nta := notTheAPI(req.Request, resp, data)
+			redactAnswer(nta, c.token)
+			return resp.Header, nta
+		}
 		return resp.Header, fmt.Errorf("%s: decoding response body: %w", desc, err)
 	}
 	return resp.Header, nil

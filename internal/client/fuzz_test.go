@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,8 +12,8 @@ import (
 )
 
 // FuzzResponseDecoding answers every call of the client with an arbitrary body, status and Link
-// header: the client never panics or hangs, and a non-2xx answer is always an *APIError with that
-// status. `go test` runs the seed corpus; fuzz with
+// header: the client never panics or hangs, and a non-2xx answer is an *APIError with that
+// status, or, for a 4xx without the API's error body, a *NotTheAPIError with that status. `go test` runs the seed corpus; fuzz with
 // go test -run '^$' -fuzz FuzzResponseDecoding -fuzztime 10s ./internal/client/
 func FuzzResponseDecoding(f *testing.F) {
 	for _, s := range []struct {
@@ -85,7 +86,14 @@ func FuzzResponseDecoding(f *testing.F) {
 		link.Store(&l)
 		for name, call := range calls {
 			err := call()
-			if code >= 400 {
+			switch {
+			case code >= 400 && code < 500 && !apiErrorShape(b):
+				// Not the API's error body: the server is not the API (issue 20).
+				nta, ok := AsNotTheAPIError(err)
+				if !ok || nta.Status != code || IsNotFound(err) {
+					t.Fatalf("%s: status %d body %q: error %v, want a *NotTheAPIError with status %d", name, code, b, err, code)
+				}
+			case code >= 400:
 				var apiErr *APIError
 				if !errors.As(err, &apiErr) || apiErr.Status != code {
 					t.Fatalf("%s: status %d body %q: error %v, want an *APIError with status %d", name, code, b, err, code)
@@ -93,4 +101,16 @@ func FuzzResponseDecoding(f *testing.F) {
 			}
 		}
 	})
+}
+
+// apiErrorShape is the test's own reading of the API's error body (api/openapi.yaml Error: code
+// and message required): a JSON object whose "code" is a non-empty string and "message" a string.
+func apiErrorShape(b []byte) bool {
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return false
+	}
+	code, ok := m["code"].(string)
+	_, hasMessage := m["message"].(string)
+	return ok && code != "" && hasMessage
 }

@@ -49,7 +49,10 @@ func ValidateCAPostalCode(s string) error { return asError(checkCAPostalCode(s))
 //   - for "US", state must pass ValidateUSState and postalCode ValidateUSZIP;
 //   - for "CA", state must be a province or territory code (AB BC MB NB NL NS NT NU ON PE QC SK
 //     YT, case-insensitive) and postalCode must pass ValidateCAPostalCode;
-//   - for other countries state and postalCode are free text.
+//   - for the other countries with a fixed postal code format (PostalCodeFormats: FR five
+//     digits, DE, GB, NL, …) postalCode must pass ValidatePostalCode;
+//   - for other countries state is free text, and so is postalCode where the country has no
+//     fixed format.
 //
 // State and postal code are checked against the country only when the country is valid.
 // Leading or trailing spaces make a coded value (country, state, postal code) invalid. The
@@ -84,12 +87,7 @@ func ValidateAddress(a Address) []*Violation {
 	if v := required("postalCode", a.PostalCode); v != nil {
 		add(v)
 	} else if country == nil {
-		switch a.Country {
-		case "US":
-			add(checkUSZIP(a.PostalCode))
-		case "CA":
-			add(checkCAPostalCode(a.PostalCode))
-		}
+		add(checkPostalCode(a.Country, a.PostalCode))
 	}
 
 	if v := required("country", a.Country); v != nil {

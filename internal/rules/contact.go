@@ -10,15 +10,21 @@ import (
 )
 
 // ValidateE164 checks an E.164 phone number: "+" then 8 to 15 ASCII digits, the first of them
-// 1-9 (e.g. "+17205551200"). No spaces, dashes or other formatting are accepted. The violation
-// has code "phone_number_invalid" and an empty Field, because the same rule applies to
-// phoneNumber, pagerNumber and mobileNumber: the caller sets Field.
+// 1-9 (e.g. "+17205551200"). No spaces, dashes or other formatting are accepted. A number of
+// the North American Numbering Plan (+1) has an area code starting with 2 to 9: "+1" followed
+// by 0 or 1 is a national trunk prefix written after the calling code ("+1 0720…"), never a
+// number. The violation has code "phone_number_invalid" and an empty Field, because the same
+// rule applies to phoneNumber, pagerNumber and mobileNumber: the caller sets Field.
 func ValidateE164(s string) error {
-	if len(s) >= 9 && len(s) <= 16 && s[0] == '+' && s[1] != '0' && isDigits(s[1:]) {
-		return nil
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' || !isDigits(s[1:]) {
+		return &Violation{Code: CodePhoneNumberInvalid,
+			Message: "phone number must be in E.164 form: a plus sign then 8 to 15 digits, the first not 0"}
 	}
-	return &Violation{Code: CodePhoneNumberInvalid,
-		Message: "phone number must be in E.164 form: a plus sign then 8 to 15 digits, the first not 0"}
+	if s[1] == '1' && (s[2] == '0' || s[2] == '1') {
+		return &Violation{Code: CodePhoneNumberInvalid,
+			Message: "a North American (+1) phone number has an area code starting with 2 to 9, not 0 or 1"}
+	}
+	return nil
 }
 
 // ValidateExtension checks an extension: 2 to 10 ASCII digits (leading zeros allowed). The

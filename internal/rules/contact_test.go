@@ -34,6 +34,11 @@ func TestValidateE164(t *testing.T) {
 		{"+123456789012345", true},   // 15 digits: the maximum
 		{"+1234567890123456", false}, // 16 digits
 		{"+01234567890", false},      // first digit 0
+		{"+10720555124", false},      // +1 then 0: a trunk prefix, no area code starts with 0
+		{"+11205551200", false},      // +1 then 1: no area code starts with 1
+		{"+12005551200", true},       // area code 200
+		{"+33720555124", true},       // outside +1 the digit after the code is free
+		{"+390669821234", true},      // Italy keeps its 0
 		{"17205551200", false},       // no plus
 		{"++17205551200", false},
 		{"+1 720 555 1200", false},

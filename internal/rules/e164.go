@@ -14,16 +14,26 @@ import (
 //   - "00" followed by digits is the international prefix ("0033 6 34 …" → "+33634…"); for a
 //     default country in the North American Numbering Plan "011" is too;
 //   - otherwise the number is national to defaultCountry (an ISO 3166-1 alpha-2 code, any case):
-//     its trunk prefix is dropped and its country calling code put in front. The trunk prefix
-//     is "1" in the North American Numbering Plan (only on 11 digits: "1 720 555 1200"; a
-//     national number there is 10 digits), "8" in RU and KZ (on 11 digits), "06" in HU, none in
-//     IT, SM and VA (their leading 0 is part of the number) and a single "0" elsewhere
-//     ("06 34 33 32 00", FR → "+33634333200").
+//     its national trunk prefix is dropped and its country calling code put in front
+//     (NationalTrunkPrefix). The trunk prefix is "1" in the North American Numbering Plan (only
+//     on 11 digits: "1 720 555 1200"; a national number there is 10 digits, its area code
+//     starting with 2 to 9), "8" in RU and KZ (on 11 digits), "06" in HU, a single "0" in most
+//     countries ("06 34 33 32 00", FR → "+33634333200"; "07 20 55 51 24", FR → "+33720555124")
+//     and none in the plans that abolished it (ES, PT, GR, DK, NO, PL, CZ, MX, …; see
+//     NationalTrunkPrefix). In IT, SM and VA a leading 0 is part of the number and is kept.
 //
-// The result must pass ValidateE164. Violations have code "phone_number_invalid" and no Field;
-// like every message of this package they do not repeat the number.
+// A national number that starts with a trunk prefix its country's plan does not have fails
+// instead of being guessed at: "07 20 55 51 24" with US (the North American plan has no trunk
+// prefix 0 and no area code starting with 0 or 1), "0 612 345 678" with ES, "0 1 234 5678"
+// with HU (whose trunk prefix is 06). An international number written with the trunk prefix in
+// parentheses, as British and German stationery does ("+44 (0)20 7946 0018"), loses the "(0)".
+//
+// The result must pass ValidateE164; a number with a plus sign converts exactly when its
+// digits pass ValidateE164, so the function and the plan-time validators agree. Violations have
+// code "phone_number_invalid" and no Field; like every message of this package they do not
+// repeat the number.
 func ToE164(number, defaultCountry string) (string, error) {
-	digits, plus, v := stripPhoneFormatting(number)
+	digits, plus, v := stripPhoneFormatting(dropParenthesisedTrunkZero(number))
 	if v != nil {
 		return "", v
 	}
@@ -53,6 +63,9 @@ func ToE164(number, defaultCountry string) (string, error) {
 	}
 	e164 := "+" + code + digits
 	if err := ValidateE164(e164); err != nil {
+		if v, ok := err.(*Violation); ok && plus {
+			return "", phoneViolation(v.Message)
+		}
 		return "", phoneViolation("the number does not make an E.164 number (a plus sign then 8 to 15 digits, the first not 0)")
 	}
 	return e164, nil
@@ -102,8 +115,54 @@ func stripPhoneFormatting(number string) (digits string, plus bool, v *Violation
 	return b.String(), plus, nil
 }
 
-// dropTrunkPrefix removes the national trunk prefix of a national number (see ToE164).
+// NationalTrunkPrefix returns the national trunk prefix of a country's numbering plan: the
+// digits dialled before a national number within the country and never after its calling code.
+// ok is false for a country without a calling code (and for anything but an ISO 3166-1 alpha-2
+// code in upper case). The prefix is
+//
+//   - "1" in the North American Numbering Plan (US, CA and the Caribbean members of +1);
+//   - "8" in RU and KZ;
+//   - "06" in HU;
+//   - "" in IT, SM and VA, where the leading 0 of a fixed-line number is part of the number, and
+//     in the plans that have no trunk prefix (closed numbering plans, or plans that abolished
+//     it): AD, BH, CY, CZ, DK, EE, ES, FO, GI, GL, GR, HK, IS, KW, LI, LU, LV, MC, MO, MT, MX,
+//     NO, OM, PL, PT, QA, SG, SJ (ITU-T E.164 national numbering plans);
+//   - "0" elsewhere.
+func NationalTrunkPrefix(country string) (prefix string, ok bool) {
+	code := callingCodes[country]
+	switch {
+	case code == "":
+		return "", false
+	case code == "1":
+		return "1", true
+	case code == "7":
+		return "8", true
+	case country == "HU":
+		return "06", true
+	case leadingZeroKept[country] || noTrunkPrefix[country]:
+		return "", true
+	}
+	return "0", true
+}
+
+// leadingZeroKept are the countries whose national numbers keep their leading 0 after the
+// country calling code (+39 06 6982 …).
+var leadingZeroKept = map[string]bool{"IT": true, "SM": true, "VA": true}
+
+// noTrunkPrefix are the countries whose numbering plans have no national trunk prefix (see
+// NationalTrunkPrefix): a national number written with a leading 0 is an error there.
+var noTrunkPrefix = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields("AD BH CY CZ DK EE ES FO GI GL GR HK IS KW LI LU LV MC MO MT MX NO OM PL PT QA SG SJ") {
+		m[c] = true
+	}
+	return m
+}()
+
+// dropTrunkPrefix removes the national trunk prefix of a national number (see ToE164), or
+// fails when the number starts with a trunk prefix the country's plan does not have.
 func dropTrunkPrefix(digits, country, code string) (string, *Violation) {
+	trunk, _ := NationalTrunkPrefix(country)
 	switch {
 	case code == "1":
 		if len(digits) == 11 && digits[0] == '1' {
@@ -112,17 +171,46 @@ func dropTrunkPrefix(digits, country, code string) (string, *Violation) {
 		if len(digits) != 10 {
 			return "", phoneViolation("a national number of the North American Numbering Plan has 10 digits (or 11 starting with 1)")
 		}
+		if digits[0] == '0' || digits[0] == '1' {
+			return "", phoneViolation("the North American Numbering Plan (default country " + country +
+				") has no national trunk prefix 0 and no area code starting with 0 or 1: a national number there is 10 digits, the first 2 to 9")
+		}
+		return digits, nil
+	case leadingZeroKept[country]:
 		return digits, nil
 	case code == "7":
 		if len(digits) == 11 && digits[0] == '8' {
-			return digits[1:], nil
+			digits = digits[1:]
 		}
-	case country == "HU":
-		return strings.TrimPrefix(digits, "06"), nil
-	case country == "IT" || country == "SM" || country == "VA":
-		return digits, nil
+	case trunk != "":
+		digits = strings.TrimPrefix(digits, trunk)
 	}
-	return strings.TrimPrefix(digits, "0"), nil
+	if digits != "" && digits[0] == '0' {
+		if trunk == "" {
+			return "", phoneViolation("the numbering plan of " + country +
+				" has no national trunk prefix: a national number there does not start with 0 (write it without the 0, or with its country calling code)")
+		}
+		return "", phoneViolation("the national trunk prefix of " + country + " is " + trunk +
+			": a national number there does not start with 0 otherwise (write it with its country calling code)")
+	}
+	return digits, nil
+}
+
+// dropParenthesisedTrunkZero removes a "(0)" after the country calling code of an
+// international number ("+44 (0)20 7946 0018", "+49 (0)30 123456"): the trunk prefix written
+// for national callers, never dialled after a calling code. After +39 (IT, VA) and +378 (SM)
+// the 0 is part of the number, so only the parentheses go.
+func dropParenthesisedTrunkZero(number string) string {
+	s := strings.TrimSpace(number)
+	i := strings.Index(s, "(0)")
+	if !strings.HasPrefix(s, "+") || i < 2 {
+		return number
+	}
+	keep := ""
+	if cc, _, v := stripPhoneFormatting(s[:i]); v == nil && (cc == "39" || cc == "378") {
+		keep = "0"
+	}
+	return s[:i] + keep + s[i+3:]
 }
 
 func phoneViolation(message string) *Violation {

@@ -16,7 +16,7 @@ import (
 // a brute-force check), so a fuzz failure means the two disagree.
 
 var (
-	e164RE      = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
+	e164RE      = regexp.MustCompile(`^\+([2-9][0-9]{7,14}|1[2-9][0-9]{6,13})$`) // +1: area code 2-9
 	extensionRE = regexp.MustCompile(`^[0-9]{2,10}$`)
 	zipRE       = regexp.MustCompile(`^[0-9]{5}(-[0-9]{4})?$`)
 	caPostalRE  = regexp.MustCompile(`^[ABCEGHJ-NPRSTVXYabceghj-nprstvxy][0-9][ABCEGHJ-NPRSTV-Zabceghj-nprstv-z] ?[0-9][ABCEGHJ-NPRSTV-Zabceghj-nprstv-z][0-9]$`)
@@ -46,7 +46,7 @@ func fuzzValidator(f *testing.F, validate func(string) error, oracle func(string
 
 func FuzzValidateE164(f *testing.F) {
 	fuzzValidator(f, rules.ValidateE164, e164RE.MatchString, "phone_number_invalid", "",
-		"+17205551200", "+12345678", "+1234567", "+123456789012345", "+1234567890123456", "+0123456789", "", "+", "17205551200")
+		"+17205551200", "+12345678", "+1234567", "+123456789012345", "+1234567890123456", "+0123456789", "", "+", "17205551200", "+10720555124", "+11234567890")
 }
 
 func FuzzValidateExtension(f *testing.F) {
@@ -145,6 +145,9 @@ func FuzzNormalizeAddress(f *testing.F) {
 	f.Add("ST.,.", "EAST,.", "ſt", "ſc", "k1a   0a9", "ca")
 	f.Add("\xff street", "\u00a0avenue\u00a0", "montréal", "QC", "H2X 1Y4", "CA")
 	f.Add("", "", "", "", "", "")
+	f.Add("8 rue de rivoli", "", "paris", "", "7500", "FR")
+	f.Add("10 downing street", "", "london", "", "sw1a2aa", "GB")
+	f.Add("dam 1", "", "amsterdam", "", " 1012   js ", "NL")
 	fieldOrder := map[string]int{"address1": 0, "address2": 1, "city": 2, "state": 3, "postalCode": 4, "country": 5}
 	f.Fuzz(func(t *testing.T, a1, a2, city, state, postal, country string) {
 		a := rules.Address{Address1: a1, Address2: a2, City: city, State: state, PostalCode: postal, Country: country}
