@@ -45,7 +45,7 @@ func TestValidDocuments(t *testing.T) {
 		"success": []byte(`<?xml version="1.0" encoding="UTF-8"?>
 <BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">SID</sessionId><command echo="" xsi:type="c:SuccessResponse" xmlns:c="C" xmlns=""/></BroadsoftDocument>`),
 		// Captured ErrorResponse (cwmiller test-data/ErrorResponse.xml).
-		"error": doc(`<command type="Error" echo="" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns=""><summary>[Error 4152] Group not found: TEST:TEST</summary><summaryEnglish>[Error 4152] Group not found: TEST:TEST</summaryEnglish></command>`),
+		"error":                            doc(`<command type="Error" echo="" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns=""><summary>[Error 4152] Group not found: TEST:TEST</summary><summaryEnglish>[Error 4152] Group not found: TEST:TEST</summaryEnglish></command>`),
 		"error with code and cdata detail": doc(`<command type="Error" echo="" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns=""><errorCode>6004</errorCode><summary>[Error 6004] OCI XML Request validation error</summary><summaryEnglish>[Error 6004] OCI XML Request validation error</summaryEnglish><detail><![CDATA[Invalid xsi:type qname: 'LoginRequest']]></detail></command>`),
 		"table": doc(`<command echo="" xsi:type="UserGetListInGroupResponse" xmlns=""><userTable><colHeading>User Id</colHeading><colHeading>Last Name</colHeading><colHeading>First Name</colHeading>` +
 			`<row><col>zoe@example.com</col><col>Müller</col><col>Zoë</col></row><row><col>a@example.com</col><col/><col>A</col></row></userTable></command>`),
