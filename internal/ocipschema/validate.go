@@ -200,6 +200,12 @@ func (v *validator) element(n *node, decl *particle, path string, depth int) {
 			return
 		}
 	}
+	// An abstract type is an error even on a nil element (cvc-type.2): BroadWorks clears an abstract
+	// element as <department xsi:type="EnterpriseDepartmentKey" xsi:nil="true"/>.
+	if ct := typ.complex; ct != nil && ct.abstract {
+		v.add(n, path, RuleAbstract, "<%s> has abstract type %s: it needs an xsi:type naming one of %s", n.name.local, typ, strings.Join(v.s.concrete(ct), ", "))
+		return
+	}
 	if nv, ok := n.attr(nsXSI, "nil"); ok && isTrue(nv) {
 		if !decl.nillable {
 			v.add(n, path, RuleNil, "<%s> is not nillable; xsi:nil is not allowed", n.name.local)
@@ -210,10 +216,6 @@ func (v *validator) element(n *node, decl *particle, path string, depth int) {
 		return
 	}
 	if ct := typ.complex; ct != nil {
-		if ct.abstract {
-			v.add(n, path, RuleAbstract, "<%s> has abstract type %s: it needs an xsi:type naming one of %s", n.name.local, typ, strings.Join(v.s.concrete(ct), ", "))
-			return
-		}
 		v.attributes(n, ct, path)
 		if n.hasText {
 			v.add(n, path, RuleContent, "<%s> of complex type %s contains text", n.name.local, typ)

@@ -78,6 +78,7 @@ func TestInvalidDocuments(t *testing.T) {
 		{"type not a command", doc(`<command xmlns="" xsi:type="GroupDepartmentKey"><serviceProviderId>a</serviceProviderId><groupId>b</groupId><name>c</name></command>`), RuleDerivation, "does not derive"},
 		{"wrong department type", doc(strings.Replace(userAdd, `xsi:type="GroupDepartmentKey"`, `xsi:type="StreetAddress"`, 1)), RuleDerivation, "department"},
 		{"abstract department", doc(strings.Replace(userAdd, ` xsi:type="GroupDepartmentKey"`, ``, 1)), RuleAbstract, "GroupDepartmentKey"},
+		{"abstract nil without type", doc(`<command xmlns="" xsi:type="UserModifyRequest22"><userId>z@example.com</userId><department xsi:nil="true"/></command>`), RuleAbstract, "EnterpriseDepartmentKey"},
 		{"nil on non-nillable", doc(`<command xmlns="" xsi:type="UserModifyRequest22"><userId>z@example.com</userId><lastName xsi:nil="true"/></command>`), RuleNil, "lastName"},
 		{"nil with content", doc(`<command xmlns="" xsi:type="UserModifyRequest22"><userId>z@example.com</userId><phoneNumber xsi:nil="true">123</phoneNumber></command>`), RuleNil, "not empty"},
 		{"sixteen commands", doc(strings.Repeat(listInGroup, 16)), RuleMaxOccurs, "maxOccurs is 15"},
