@@ -43,7 +43,6 @@ func (*Error) ociResponse()    {}
 var reErrorCode = regexp.MustCompile(`\[Error (\d+)\]`)
 
 type xmlError struct {
-	Type           string `xml:"type,attr"`
 	ErrorCode      *int   `xml:"errorCode"`
 	Summary        string `xml:"summary"`
 	SummaryEnglish string `xml:"summaryEnglish"`
@@ -55,7 +54,12 @@ func decodeError(d *xml.Decoder, start xml.StartElement) (*Error, error) {
 	if err := d.DecodeElement(&x, &start); err != nil {
 		return nil, err
 	}
-	e := &Error{Type: x.Type, Summary: x.Summary, SummaryEnglish: x.SummaryEnglish, Detail: x.Detail}
+	e := &Error{Summary: x.Summary, SummaryEnglish: x.SummaryEnglish, Detail: x.Detail}
+	for _, a := range start.Attr {
+		if a.Name.Space == "" && a.Name.Local == "type" { // not xsi:type, which shares the local name
+			e.Type = a.Value
+		}
+	}
 	if x.ErrorCode != nil {
 		e.Code = *x.ErrorCode
 	} else {
