@@ -111,11 +111,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, t: t, retries: cfg.MaxRetries}
 	if cfg.RequestsPerSecond > 0 {
-		burst := int(cfg.RequestsPerSecond)
-		if burst < 1 {
-			burst = 1
-		}
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst)
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 1)
 	}
 	return c, nil
 }
@@ -422,8 +418,10 @@ func (c *Client) loginOnce(ctx context.Context, id string, epoch int, req Reques
 	}
 	var reply []byte
 	for attempt := 0; ; attempt++ {
-		reply, epoch, err = c.send(ctx, doc, epoch, true)
+		var used int
+		reply, used, err = c.send(ctx, doc, epoch, true)
 		if err == nil {
+			epoch = used
 			break
 		}
 		var te *transportError

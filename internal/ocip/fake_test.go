@@ -31,7 +31,8 @@ type fakeBW struct {
 	nonces    map[string]string // session key -> nonce
 	users     map[string][2]string
 	commands  []string // xsi:type of every command received
-	hook      func(n int, typ string) string
+	hook      func(n int, typ string) string // a reply command, dropMarker, or "" for the default answer
+	dropsLeft int                            // close the connection instead of answering this many non-login documents
 	docCount  int
 	cookieSeq int
 }
@@ -114,6 +115,13 @@ func (f *fakeBW) serve(doc []byte, key string) (reply []byte, notLoggedIn bool) 
 		return nil, false
 	}
 	skey := key + "/" + sid
+	if f.dropsLeft > 0 && len(cmds) > 0 && !isLoginType(cmds[0].Type) {
+		f.dropsLeft--
+		for _, c := range cmds {
+			f.commands = append(f.commands, c.Type)
+		}
+		return nil, false
+	}
 	var out []string
 	for _, c := range cmds {
 		f.commands = append(f.commands, c.Type)
@@ -197,6 +205,10 @@ func (f *fakeBW) serve(doc []byte, key string) (reply []byte, notLoggedIn bool) 
 		}
 	}
 	return f.reply(f.charset, sid, out), false
+}
+
+func isLoginType(t string) bool {
+	return t == "AuthenticationRequest" || strings.HasPrefix(t, "LoginRequest")
 }
 
 func (f *fakeBW) reply(charset, sid string, cmds []string) []byte {
@@ -336,6 +348,10 @@ func newTCPFront(t *testing.T, f *fakeBW) *tcpFront {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newTCPFrontOn(t, f, ln)
+}
+
+func newTCPFrontOn(t *testing.T, f *fakeBW, ln net.Listener) *tcpFront {
 	s := &tcpFront{f: f, ln: ln}
 	t.Cleanup(func() { _ = ln.Close() })
 	go s.accept()
@@ -378,6 +394,9 @@ func (s *tcpFront) serveConn(c net.Conn, id string) {
 		s.raw = append(s.raw, append([]byte(nil), doc...))
 		s.mu.Unlock()
 		reply, notLogged := s.f.serve(doc, id)
+		if reply == nil && !notLogged {
+			return // dropped: close without answering
+		}
 		if notLogged {
 			_, cmds, _ := parseRequestDoc(doc)
 			out := make([]string, len(cmds))
