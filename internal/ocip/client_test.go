@@ -68,8 +68,8 @@ func TestLoginBothWays(t *testing.T) {
 				if old {
 					want = "LoginRequest14sp4"
 				}
-				if info.Method != want || f.logins[want] != 1 {
-					t.Fatalf("login %+v, fake saw %v", info, f.logins)
+				if info.Method != want || f.loginsOf(want) != 1 {
+					t.Fatalf("login %+v, fake saw %d", info, f.loginsOf(want))
 				}
 				if !old && (info.LoginType != "Service Provider" || info.ServiceProviderID != "SP1" || !info.IsEnterprise) {
 					t.Fatalf("login info %+v", info)
@@ -180,8 +180,11 @@ func TestReloginAfterDroppedConnection(t *testing.T) {
 	if n := f.loginCount(); n != 2 {
 		t.Fatalf("%d logins, want 2", n)
 	}
-	if tf.conns != 2 {
-		t.Fatalf("%d connections", tf.conns)
+	tf.mu.Lock()
+	conns := tf.conns
+	tf.mu.Unlock()
+	if conns != 2 {
+		t.Fatalf("%d connections", conns)
 	}
 }
 
@@ -384,17 +387,17 @@ func TestTLSSocket(t *testing.T) {
 
 func TestEndpoints(t *testing.T) {
 	for ep, ok := range map[string]bool{
-		"https://xsp.example.com":                     true,
-		"tls://as.example.com":                        true,
-		"http://127.0.0.1:8080":                       true,
-		"tcp://localhost":                             true,
-		"tcp://[::1]:2208":                            true,
-		"http://xsp.example.com":                      false,
-		"tcp://as.example.com:2208":                   false,
-		"ftp://x":                                     false,
-		"":                                            false,
-		"https://user:pw@xsp.example.com":             false,
-		"tls://as.example.com/path":                   false,
+		"https://xsp.example.com":         true,
+		"tls://as.example.com":            true,
+		"http://127.0.0.1:8080":           true,
+		"tcp://localhost":                 true,
+		"tcp://[::1]:2208":                true,
+		"http://xsp.example.com":          false,
+		"tcp://as.example.com:2208":       false,
+		"ftp://x":                         false,
+		"":                                false,
+		"https://user:pw@xsp.example.com": false,
+		"tls://as.example.com/path":       false,
 		"https://xsp.example.com/custom/Provisioning": true,
 	} {
 		_, err := New(Config{Endpoint: ep, Username: "a", Password: "b"})
@@ -489,7 +492,11 @@ func TestConnectionRefusedRetried(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	f := newFakeBW(t)
-	c := newTestClient(t, "tcp://"+addr, func(c *Config) { c.MaxRetries = 10; c.RetryWaitMin = 50 * time.Millisecond; c.RetryWaitMax = 100 * time.Millisecond })
+	c := newTestClient(t, "tcp://"+addr, func(c *Config) {
+		c.MaxRetries = 10
+		c.RetryWaitMin = 50 * time.Millisecond
+		c.RetryWaitMax = 100 * time.Millisecond
+	})
 	go func() {
 		time.Sleep(150 * time.Millisecond)
 		ln2, err := net.Listen("tcp", addr)

@@ -30,7 +30,7 @@ type fakeBW struct {
 	sessions  map[string]bool   // logged-in keys (SOAP: cookie+sessionId)
 	nonces    map[string]string // session key -> nonce
 	users     map[string][2]string
-	commands  []string // xsi:type of every command received
+	commands  []string                       // xsi:type of every command received
 	hook      func(n int, typ string) string // a reply command, dropMarker, or "" for the default answer
 	dropsLeft int                            // close the connection instead of answering this many non-login documents
 	docCount  int
@@ -101,7 +101,7 @@ const okCmd = `<command echo="" xsi:type="c:SuccessResponse" xmlns:c="C" xmlns="
 
 // serve answers one request document. key identifies the login scope (connection or cookie);
 // notLoggedIn is returned (not answered) when a non-login command arrives before a login.
-func (f *fakeBW) serve(doc []byte, key string) (reply []byte, notLoggedIn bool) {
+func (f *fakeBW) serve(doc []byte, key, charset string) (reply []byte, notLoggedIn bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.docs = append(f.docs, append([]byte(nil), doc...))
@@ -204,7 +204,7 @@ func (f *fakeBW) serve(doc []byte, key string) (reply []byte, notLoggedIn bool) 
 			out = append(out, okCmd)
 		}
 	}
-	return f.reply(f.charset, sid, out), false
+	return f.reply(charset, sid, out), false
 }
 
 func isLoginType(t string) bool {
@@ -220,6 +220,12 @@ func (f *fakeBW) reply(charset, sid string, cmds []string) []byte {
 		f.t.Errorf("fake server reply does not fit the schema: %v\n%s", err, r)
 	}
 	return r
+}
+
+func (f *fakeBW) loginsOf(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.logins[method]
 }
 
 func (f *fakeBW) forgetSessions() {
@@ -315,14 +321,8 @@ func (s *soapFront) handle(w http.ResponseWriter, r *http.Request) {
 		s.f.mu.Unlock()
 		http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: key, Path: "/webservice"})
 	}
-	saved := s.f.charset
-	s.f.mu.Lock()
-	s.f.charset = "UTF-8" // over SOAP the document is text inside the envelope
-	s.f.mu.Unlock()
-	reply, notLogged := s.f.serve([]byte(env.Body.Msg.In[0].Text), key)
-	s.f.mu.Lock()
-	s.f.charset = saved
-	s.f.mu.Unlock()
+	// Over SOAP the document is text inside the envelope.
+	reply, notLogged := s.f.serve([]byte(env.Body.Msg.In[0].Text), key, "UTF-8")
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	if notLogged {
 		w.WriteHeader(http.StatusInternalServerError)
@@ -393,7 +393,7 @@ func (s *tcpFront) serveConn(c net.Conn, id string) {
 		s.mu.Lock()
 		s.raw = append(s.raw, append([]byte(nil), doc...))
 		s.mu.Unlock()
-		reply, notLogged := s.f.serve(doc, id)
+		reply, notLogged := s.f.serve(doc, id, s.f.charset)
 		if reply == nil && !notLogged {
 			return // dropped: close without answering
 		}
