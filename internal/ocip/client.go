@@ -246,7 +246,7 @@ func (c *Client) doDocument(ctx context.Context, cmds []Request) ([]Response, er
 			}
 			resend := te.notSent || read
 			switch {
-			case te.sessionLost && !relogged && (resend || te.notSent):
+			case te.sessionLost && !relogged && resend:
 				relogged = true
 				continue
 			case te.transient && attempt < c.retries && resend:

@@ -64,43 +64,7 @@ type gen struct {
 func main() {
 	out := flag.String("out", "commands_gen.go", "output file")
 	flag.Parse()
-	dir, err := ocipschema.FindSpecDir()
-	if err != nil {
-		log.Fatal(err)
-	}
-	s, err := ocipschema.Load(dir)
-	if err != nil {
-		log.Fatal(err)
-	}
-	g := &gen{s: s, types: map[string]*ocipschema.TypeInfo{}, kind: map[string]string{}}
-	for _, r := range requests {
-		if !s.DerivesFrom(r, "c:OCIRequest") {
-			log.Fatalf("%s is not a request of the schema", r)
-		}
-		g.kind[r] = "request"
-		g.add(r)
-		i := strings.LastIndex(r, "Request")
-		resp := r[:i] + "Response" + r[i+len("Request"):]
-		if s.HasType(resp) {
-			if !s.DerivesFrom(resp, "c:OCIResponse") {
-				log.Fatalf("%s is not a response", resp)
-			}
-			g.kind[resp] = "response"
-			g.add(resp)
-		}
-	}
-	for len(g.queue) > 0 {
-		name := g.queue[0]
-		g.queue = g.queue[1:]
-		ti := g.types[name]
-		if ti.Abstract {
-			for _, c := range s.Concrete(name) {
-				g.add(c)
-			}
-		}
-		g.walk(ti)
-	}
-	src, err := g.render()
+	src, err := generate()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -109,34 +73,89 @@ func main() {
 	}
 }
 
-func (g *gen) add(name string) {
+// generate loads the in-repo schema and returns the source of commands_gen.go.
+func generate() ([]byte, error) {
+	dir, err := ocipschema.FindSpecDir()
+	if err != nil {
+		return nil, err
+	}
+	s, err := ocipschema.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{s: s, types: map[string]*ocipschema.TypeInfo{}, kind: map[string]string{}}
+	for _, r := range requests {
+		if !s.DerivesFrom(r, "c:OCIRequest") {
+			return nil, fmt.Errorf("%s is not a request of the schema", r)
+		}
+		g.kind[r] = "request"
+		if err := g.add(r); err != nil {
+			return nil, err
+		}
+		i := strings.LastIndex(r, "Request")
+		resp := r[:i] + "Response" + r[i+len("Request"):]
+		if s.HasType(resp) {
+			if !s.DerivesFrom(resp, "c:OCIResponse") {
+				return nil, fmt.Errorf("%s is not a response", resp)
+			}
+			g.kind[resp] = "response"
+			if err := g.add(resp); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for len(g.queue) > 0 {
+		name := g.queue[0]
+		g.queue = g.queue[1:]
+		ti := g.types[name]
+		if ti.Abstract {
+			for _, c := range s.Concrete(name) {
+				if err := g.add(c); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := g.walk(ti); err != nil {
+			return nil, err
+		}
+	}
+	return g.render()
+}
+
+func (g *gen) add(name string) error {
 	if _, ok := g.types[name]; ok {
-		return
+		return nil
 	}
 	if _, ok := handwritten[name]; ok {
-		return
+		return nil
 	}
 	ti, ok := g.s.Type(name)
 	if !ok {
-		log.Fatalf("type %s not in schema", name)
+		return fmt.Errorf("type %s not in schema", name)
 	}
 	if strings.HasPrefix(name, "c:") && g.kind[name] == "" {
-		log.Fatalf("core type %s needs a handwritten implementation", name)
+		return fmt.Errorf("core type %s needs a handwritten implementation", name)
 	}
 	g.types[name] = ti
 	g.queue = append(g.queue, name)
+	return nil
 }
 
-func (g *gen) walk(ti *ocipschema.TypeInfo) {
+func (g *gen) walk(ti *ocipschema.TypeInfo) error {
 	for _, f := range ti.Fields {
 		switch {
 		case f.Inline != nil:
 			g.inlines = append(g.inlines, f.Inline)
-			g.walk(f.Inline)
+			if err := g.walk(f.Inline); err != nil {
+				return err
+			}
 		case f.Complex:
-			g.add(f.Type)
+			if err := g.add(f.Type); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 func goName(s string) string {
