@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocipschema"
 )
 
@@ -577,5 +578,54 @@ func TestEveryDocumentSentIsSchemaValid(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestNilClearsOnTheWire(t *testing.T) {
+	f := newFakeBW(t)
+	tf := newTCPFront(t, f)
+	c := newTestClient(t, tf.endpoint(), nil)
+	err := Exec(testCtx(t), c, UserModifyRequest22{UserId: "zoe@example.com", PhoneNumber: Nil[string](), Extension: Nil[string](),
+		Department: Nil[DepartmentKey](), EmailAddress: Value("zoe@example.com"), Title: Nil[string]()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.mu.Lock()
+	last := tf.raw[len(tf.raw)-1]
+	tf.mu.Unlock()
+	for _, want := range []string{`<phoneNumber xsi:nil="true"></phoneNumber>`, `<extension xsi:nil="true"></extension>`,
+		`<department xsi:type="EnterpriseDepartmentKey" xsi:nil="true"></department>`, `<emailAddress>zoe@example.com</emailAddress>`,
+		`<title xsi:nil="true"></title>`} {
+		if !bytes.Contains(last, []byte(want)) {
+			t.Errorf("document lacks %s:\n%s", want, last)
+		}
+	}
+	if bytes.Contains(last, []byte("lastName")) || bytes.Contains(last, []byte("mobilePhoneNumber")) {
+		t.Errorf("absent fields were written:\n%s", last)
+	}
+}
+
+func TestLogsNeverCarrySecrets(t *testing.T) {
+	for _, old := range []bool{false, true} {
+		var buf bytes.Buffer
+		ctx := tflogtest.RootLogger(testCtx(t), &buf)
+		f := newFakeBW(t)
+		f.no22V5 = old
+		c := newTestClient(t, newTCPFront(t, f).endpoint(), nil)
+		if err := Exec(ctx, c, zoe()); err != nil {
+			t.Fatal(err)
+		}
+		if err := Exec(ctx, c, UserPortalPasscodeModifyRequest{UserId: "zoe@example.com", NewPasscode: "738261"}); err != nil {
+			t.Fatal(err)
+		}
+		logs := buf.String()
+		if !strings.Contains(logs, "oci-p login") || !strings.Contains(logs, "UserAddRequest22V2") || !strings.Contains(logs, "duration_ms") {
+			t.Fatalf("logs lack the command names and timings:\n%s", logs)
+		}
+		for _, secret := range []string{"s3cret-Pw", "738261", SignedPassword("s3cret-Pw", "1234567890123"), "<BroadsoftDocument", "1234567890123"} {
+			if strings.Contains(logs, secret) {
+				t.Fatalf("logs carry %q:\n%s", secret, logs)
+			}
+		}
 	}
 }
