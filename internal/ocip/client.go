@@ -536,7 +536,7 @@ func (c *Client) Close(ctx context.Context) error {
 	c.mu.Unlock()
 	if s != nil {
 		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		doc, err := buildDocument(s.id, []Request{LogoutRequest{UserId: c.cfg.Username, Reason: Ptr("Client Logout")}}, c.t.charset())
+		doc, err := buildDocument(s.id, []Request{LogoutRequest{UserId: c.cfg.Username, Reason: Ptr(LogoutRequestReasonClientLogout)}}, c.t.charset())
 		if err == nil {
 			// BroadWorks may drop the socket instead of answering a logout; either is fine.
 			_, _, _ = c.t.roundTrip(lctx, doc, s.epoch, false)

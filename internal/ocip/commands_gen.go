@@ -1069,6 +1069,55 @@ type UserModifyRequest22Endpoint struct {
 	TrunkAddressing      *TrunkAddressingMultipleContactModify22                 `xml:"trunkAddressing,omitempty"`      // TrunkAddressingMultipleContactModify22, choice
 }
 
+// Values of the OCI-P enumeration AccessDeviceLevel.
+const (
+	AccessDeviceLevelSystem          = "System"
+	AccessDeviceLevelServiceProvider = "Service Provider"
+	AccessDeviceLevelGroup           = "Group"
+)
+
+// Values of the OCI-P enumeration DigitalSignatureAlgorithm.
+const (
+	DigitalSignatureAlgorithmMD5 = "MD5"
+)
+
+// Values of the OCI-P enumeration LoginType.
+const (
+	LoginTypeSystem          = "System"
+	LoginTypeProvisioning    = "Provisioning"
+	LoginTypeServiceProvider = "Service Provider"
+	LoginTypeGroup           = "Group"
+	LoginTypeGroupDepartment = "Group Department"
+	LoginTypeUser            = "User"
+	LoginTypeLawfulIntercept = "Lawful Intercept"
+)
+
+// Values of the OCI-P enumeration LoginType22.
+const (
+	LoginType22System          = "System"
+	LoginType22Provisioning    = "Provisioning"
+	LoginType22Reseller        = "Reseller"
+	LoginType22ServiceProvider = "Service Provider"
+	LoginType22Group           = "Group"
+	LoginType22GroupDepartment = "Group Department"
+	LoginType22User            = "User"
+	LoginType22LawfulIntercept = "Lawful Intercept"
+)
+
+// Values of the OCI-P enumeration LogoutRequestReason.
+const (
+	LogoutRequestReasonClientLogout                 = "Client Logout"
+	LogoutRequestReasonServerConnectionFailure      = "Server Connection Failure"
+	LogoutRequestReasonOpenClientServerForcedLogout = "Open Client Server Forced Logout"
+)
+
+// Values of the OCI-P enumeration SearchMode.
+const (
+	SearchModeStartsWith = "Starts With"
+	SearchModeContains   = "Contains"
+	SearchModeEqualTo    = "Equal To"
+)
+
 // responseTypes maps the xsi:type of every generated response to a constructor.
 var responseTypes = map[string]func() Response{
 	"AuthenticationResponse":                      func() Response { return new(AuthenticationResponse) },

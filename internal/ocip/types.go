@@ -48,10 +48,17 @@ func Err(r Response) error {
 	return nil
 }
 
+// Doer sends commands; *Client implements it (a test double can too).
+type Doer interface {
+	Do(ctx context.Context, cmds ...Request) ([]Response, error)
+}
+
+var _ Doer = (*Client)(nil)
+
 // Call sends one request and returns its response as T, or the ErrorResponse as *Error.
 //
 //	resp, err := ocip.Call[*ocip.UserGetResponse23V2](ctx, c, ocip.UserGetRequest23V2{UserId: id})
-func Call[T Response](ctx context.Context, c *Client, req Request) (T, error) {
+func Call[T Response](ctx context.Context, c Doer, req Request) (T, error) {
 	var zero T
 	resps, err := c.Do(ctx, req)
 	if err != nil {
@@ -71,7 +78,7 @@ func Call[T Response](ctx context.Context, c *Client, req Request) (T, error) {
 }
 
 // Exec sends one request that answers SuccessResponse and returns the ErrorResponse as *Error.
-func Exec(ctx context.Context, c *Client, req Request) error {
+func Exec(ctx context.Context, c Doer, req Request) error {
 	_, err := Call[*SuccessResponse](ctx, c, req)
 	return err
 }
@@ -261,3 +268,6 @@ func (t Table) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 
 // Ptr returns a pointer to v, for the optional fields of the generated types.
 func Ptr[T any](v T) *T { return &v }
+
+// ServiceIntegratedIMP is the UserService name of Integrated IM&P (UserServiceAssignListRequest).
+const ServiceIntegratedIMP = "Integrated IMP"

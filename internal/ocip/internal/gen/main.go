@@ -257,6 +257,7 @@ func (g *gen) render() ([]byte, error) {
 			fmt.Fprintf(&b, "// OCIType returns %q, the command's xsi:type.\nfunc (%s) OCIType() string { return %q }\n\nfunc (%s) ociResponse() {}\n\n", ti.Name, gn, ti.Name, gn)
 		}
 	}
+	g.renderEnums(&b, all)
 	b.WriteString("// responseTypes maps the xsi:type of every generated response to a constructor.\nvar responseTypes = map[string]func() Response{\n")
 	for _, n := range names {
 		if g.kind[n] == "response" {
@@ -296,4 +297,58 @@ func (g *gen) renderAbstract(b *bytes.Buffer, ti *ocipschema.TypeInfo) {
 	}
 	fmt.Fprintf(b, "\tdefault:\n\t\treturn fmt.Errorf(\"ocip: %%q is not a %s\", t)\n\t}\n}\n\n", gn)
 	fmt.Fprintf(b, "// nilXSIType is the xsi:type written on a nil %s (the schema forbids an abstract type even on nil).\nfunc (%s) nilXSIType() string { return %q }\n\n", gn, gn, concrete[0])
+}
+
+// renderEnums writes constants for the small string enumerations the generated fields use.
+func (g *gen) renderEnums(b *bytes.Buffer, all []*ocipschema.TypeInfo) {
+	seen := map[string]bool{}
+	var names []string
+	for _, ti := range all {
+		for _, f := range ti.Fields {
+			if f.Complex || f.Type == "" || strings.HasPrefix(f.Type, "xs:") || seen[f.Type] {
+				continue
+			}
+			switch f.Builtin {
+			case "int", "long", "short", "byte", "boolean", "float", "double", "decimal":
+				continue
+			}
+			seen[f.Type] = true
+			if e := g.s.Enumeration(f.Type); len(e) > 0 && len(e) <= 20 {
+				names = append(names, f.Type)
+			}
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(b, "// Values of the OCI-P enumeration %s.\nconst (\n", n)
+		for _, v := range g.s.Enumeration(n) {
+			fmt.Fprintf(b, "\t%s%s = %q\n", goName(n), constSuffix(v), v)
+		}
+		b.WriteString(")\n\n")
+	}
+}
+
+// constSuffix turns an enumeration value into an identifier suffix: "Equal To" -> "EqualTo".
+func constSuffix(v string) string {
+	var out strings.Builder
+	up := true
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if up {
+				r -= 'a' - 'A'
+			}
+			out.WriteRune(r)
+			up = false
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			out.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	if out.Len() == 0 {
+		return "Empty"
+	}
+	return out.String()
 }
