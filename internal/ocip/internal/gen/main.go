@@ -1,0 +1,354 @@
+// Command gen writes internal/ocip/commands_gen.go: one Go struct per OCI-P command the provider sends,
+// its response, and every data type they reach, with element names and order taken from the R25 schema
+// (api/specs/broadworks/ocip-r25) through internal/ocipschema. Run it with `go generate ./internal/ocip`.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/ocipschema"
+)
+
+// requests are the commands the provider sends. Their responses are found by name (Request -> Response).
+var requests = []string{
+	"AuthenticationRequest",
+	"LoginRequest14sp4",
+	"LoginRequest22V5",
+	"LogoutRequest",
+	"PasswordModifyRequest",
+	"UserAddRequest22V2",
+	"UserGetRequest23V2",
+	"UserModifyRequest22",
+	"UserDeleteRequest",
+	"UserPortalPasscodeModifyRequest",
+	"UserPortalPasscodeRulesGetRequest",
+	"UserServiceAssignListRequest",
+	"UserServiceUnassignListRequest",
+	"UserIntegratedIMPGetRequest21sp1",
+	"UserIntegratedIMPModifyRequest",
+	"UserCallForwardingAlwaysGetRequest",
+	"UserCallForwardingAlwaysModifyRequest",
+	"UserCallForwardingBusyGetRequest",
+	"UserCallForwardingBusyModifyRequest",
+	"UserCallForwardingNoAnswerGetRequest13mp16",
+	"UserCallForwardingNoAnswerModifyRequest",
+	"UserGetListInGroupRequest",
+	"UserGetListInServiceProviderRequest",
+	"GroupDnGetAvailableListRequest",
+	"GroupDnActivateListRequest",
+	"GroupDnGetAssignmentListRequest18",
+	"GroupPasswordRulesGetRequestRI",
+	"GroupGetListInServiceProviderRequest",
+	"GroupGetRequest22V5",
+	"ServiceProviderGetRequest22V4",
+}
+
+// handwritten maps core types the package implements by hand.
+var handwritten = map[string]string{"c:OCITable": "Table"}
+
+type gen struct {
+	s       *ocipschema.Schema
+	types   map[string]*ocipschema.TypeInfo
+	kind    map[string]string // name -> "request" | "response" | ""
+	queue   []string
+	inlines []*ocipschema.TypeInfo
+}
+
+func main() {
+	out := flag.String("out", "commands_gen.go", "output file")
+	flag.Parse()
+	src, err := generate()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// generate loads the in-repo schema and returns the source of commands_gen.go.
+func generate() ([]byte, error) {
+	dir, err := ocipschema.FindSpecDir()
+	if err != nil {
+		return nil, err
+	}
+	s, err := ocipschema.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{s: s, types: map[string]*ocipschema.TypeInfo{}, kind: map[string]string{}}
+	for _, r := range requests {
+		if !s.DerivesFrom(r, "c:OCIRequest") {
+			return nil, fmt.Errorf("%s is not a request of the schema", r)
+		}
+		g.kind[r] = "request"
+		if err := g.add(r); err != nil {
+			return nil, err
+		}
+		i := strings.LastIndex(r, "Request")
+		resp := r[:i] + "Response" + r[i+len("Request"):]
+		if s.HasType(resp) {
+			if !s.DerivesFrom(resp, "c:OCIResponse") {
+				return nil, fmt.Errorf("%s is not a response", resp)
+			}
+			g.kind[resp] = "response"
+			if err := g.add(resp); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for len(g.queue) > 0 {
+		name := g.queue[0]
+		g.queue = g.queue[1:]
+		ti := g.types[name]
+		if ti.Abstract {
+			for _, c := range s.Concrete(name) {
+				if err := g.add(c); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := g.walk(ti); err != nil {
+			return nil, err
+		}
+	}
+	return g.render()
+}
+
+func (g *gen) add(name string) error {
+	if _, ok := g.types[name]; ok {
+		return nil
+	}
+	if _, ok := handwritten[name]; ok {
+		return nil
+	}
+	ti, ok := g.s.Type(name)
+	if !ok {
+		return fmt.Errorf("type %s not in schema", name)
+	}
+	if strings.HasPrefix(name, "c:") && g.kind[name] == "" {
+		return fmt.Errorf("core type %s needs a handwritten implementation", name)
+	}
+	g.types[name] = ti
+	g.queue = append(g.queue, name)
+	return nil
+}
+
+func (g *gen) walk(ti *ocipschema.TypeInfo) error {
+	for _, f := range ti.Fields {
+		switch {
+		case f.Inline != nil:
+			g.inlines = append(g.inlines, f.Inline)
+			if err := g.walk(f.Inline); err != nil {
+				return err
+			}
+		case f.Complex:
+			if err := g.add(f.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func goName(s string) string {
+	s = strings.TrimPrefix(s, "c:")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (g *gen) fieldType(f ocipschema.FieldInfo) string {
+	var base string
+	switch {
+	case f.Inline != nil:
+		base = goName(f.Inline.Name)
+	case f.Complex:
+		if h, ok := handwritten[f.Type]; ok {
+			base = h
+		} else {
+			base = goName(f.Type)
+		}
+	default:
+		switch f.Builtin {
+		case "boolean":
+			base = "bool"
+		case "int", "short", "byte":
+			base = "int"
+		case "long":
+			base = "int64"
+		case "float", "double", "decimal":
+			base = "float64"
+		default:
+			base = "string"
+		}
+	}
+	switch {
+	case f.Max != 1:
+		return "[]" + base
+	case f.Nillable && f.Min == 0:
+		return "Nillable[" + base + "]"
+	case f.Min == 0:
+		return "*" + base
+	}
+	return base
+}
+
+func (g *gen) render() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by internal/ocip/internal/gen from api/specs/broadworks/ocip-r25; DO NOT EDIT.\n\n")
+	b.WriteString("package ocip\n\nimport (\n\t\"encoding/xml\"\n\t\"fmt\"\n)\n\n")
+	names := make([]string, 0, len(g.types))
+	for n := range g.types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var all []*ocipschema.TypeInfo
+	for _, n := range names {
+		all = append(all, g.types[n])
+	}
+	sort.Slice(g.inlines, func(i, j int) bool { return g.inlines[i].Name < g.inlines[j].Name })
+	all = append(all, g.inlines...)
+	for _, ti := range all {
+		gn := goName(ti.Name)
+		if ti.Abstract {
+			g.renderAbstract(&b, ti)
+			continue
+		}
+		switch g.kind[ti.Name] {
+		case "request":
+			fmt.Fprintf(&b, "// %s is the OCI-P request %s.\n", gn, ti.Name)
+		case "response":
+			fmt.Fprintf(&b, "// %s is the OCI-P response %s.\n", gn, ti.Name)
+		default:
+			fmt.Fprintf(&b, "// %s is the OCI-P data type %s.\n", gn, ti.Name)
+		}
+		fmt.Fprintf(&b, "type %s struct {\n", gn)
+		for _, f := range ti.Fields {
+			var notes []string
+			if f.InChoice {
+				notes = append(notes, "choice")
+			}
+			if f.Nillable {
+				notes = append(notes, "nillable")
+			}
+			if f.Fixed != nil {
+				notes = append(notes, fmt.Sprintf("fixed %q", *f.Fixed))
+			}
+			if f.Type != "" {
+				notes = append([]string{f.Type}, notes...)
+			}
+			tag := f.Name
+			if f.Min == 0 && f.Max == 1 && !f.Nillable {
+				tag += ",omitempty"
+			}
+			fmt.Fprintf(&b, "\t%s %s `xml:\"%s\"` // %s\n", goName(f.Name), g.fieldType(f), tag, strings.Join(notes, ", "))
+		}
+		b.WriteString("}\n\n")
+		switch g.kind[ti.Name] {
+		case "request":
+			fmt.Fprintf(&b, "// OCIType returns %q, the command's xsi:type.\nfunc (%s) OCIType() string { return %q }\n\nfunc (%s) ociRequest() {}\n\n", ti.Name, gn, ti.Name, gn)
+		case "response":
+			fmt.Fprintf(&b, "// OCIType returns %q, the command's xsi:type.\nfunc (%s) OCIType() string { return %q }\n\nfunc (%s) ociResponse() {}\n\n", ti.Name, gn, ti.Name, gn)
+		}
+	}
+	g.renderEnums(&b, all)
+	b.WriteString("// responseTypes maps the xsi:type of every generated response to a constructor.\nvar responseTypes = map[string]func() Response{\n")
+	for _, n := range names {
+		if g.kind[n] == "response" {
+			fmt.Fprintf(&b, "\t%q: func() Response { return new(%s) },\n", n, goName(n))
+		}
+	}
+	b.WriteString("}\n\n// requestTypes lists the xsi:type of every generated request.\nvar requestTypes = []string{\n")
+	for _, n := range names {
+		if g.kind[n] == "request" {
+			fmt.Fprintf(&b, "\t%q,\n", n)
+		}
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return b.Bytes(), fmt.Errorf("format generated code: %w", err)
+	}
+	return src, nil
+}
+
+func (g *gen) renderAbstract(b *bytes.Buffer, ti *ocipschema.TypeInfo) {
+	gn := goName(ti.Name)
+	concrete := g.s.Concrete(ti.Name)
+	fmt.Fprintf(b, "// %s is the abstract OCI-P type %s: set exactly one field; it is written with that type as xsi:type.\ntype %s struct {\n", gn, ti.Name, gn)
+	for _, c := range concrete {
+		fmt.Fprintf(b, "\t%s *%s\n", goName(c), goName(c))
+	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(b, "// MarshalXML writes the one value set, with its xsi:type.\nfunc (v %s) MarshalXML(e *xml.Encoder, start xml.StartElement) error {\n\tswitch {\n", gn)
+	for _, c := range concrete {
+		fmt.Fprintf(b, "\tcase v.%s != nil:\n\t\treturn encodeTyped(e, start, %q, v.%s)\n", goName(c), c, goName(c))
+	}
+	fmt.Fprintf(b, "\t}\n\treturn fmt.Errorf(\"ocip: %s has no value set\")\n}\n\n", gn)
+	fmt.Fprintf(b, "// UnmarshalXML reads the value named by xsi:type.\nfunc (v *%s) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {\n\tswitch t := xsiType(start); t {\n", gn)
+	for _, c := range concrete {
+		fmt.Fprintf(b, "\tcase %q:\n\t\tv.%s = new(%s)\n\t\treturn d.DecodeElement(v.%s, &start)\n", c, goName(c), goName(c), goName(c))
+	}
+	fmt.Fprintf(b, "\tdefault:\n\t\treturn fmt.Errorf(\"ocip: %%q is not a %s\", t)\n\t}\n}\n\n", gn)
+	fmt.Fprintf(b, "// nilXSIType is the xsi:type written on a nil %s (the schema forbids an abstract type even on nil).\nfunc (%s) nilXSIType() string { return %q }\n\n", gn, gn, concrete[0])
+}
+
+// renderEnums writes constants for the small string enumerations the generated fields use.
+func (g *gen) renderEnums(b *bytes.Buffer, all []*ocipschema.TypeInfo) {
+	seen := map[string]bool{}
+	var names []string
+	for _, ti := range all {
+		for _, f := range ti.Fields {
+			if f.Complex || f.Type == "" || strings.HasPrefix(f.Type, "xs:") || seen[f.Type] {
+				continue
+			}
+			switch f.Builtin {
+			case "int", "long", "short", "byte", "boolean", "float", "double", "decimal":
+				continue
+			}
+			seen[f.Type] = true
+			if e := g.s.Enumeration(f.Type); len(e) > 0 && len(e) <= 20 {
+				names = append(names, f.Type)
+			}
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(b, "// Values of the OCI-P enumeration %s.\nconst (\n", n)
+		for _, v := range g.s.Enumeration(n) {
+			fmt.Fprintf(b, "\t%s%s = %q\n", goName(n), constSuffix(v), v)
+		}
+		b.WriteString(")\n\n")
+	}
+}
+
+// constSuffix turns an enumeration value into an identifier suffix: "Equal To" -> "EqualTo".
+func constSuffix(v string) string {
+	var out strings.Builder
+	up := true
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if up {
+				r -= 'a' - 'A'
+			}
+			out.WriteRune(r)
+			up = false
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			out.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	if out.Len() == 0 {
+		return "Empty"
+	}
+	return out.String()
+}
