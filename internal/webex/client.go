@@ -599,7 +599,7 @@ func (c *Client) apiError(resp *http.Response, ci *callInfo, secrets []string) *
 	parseErrorBody(e, data, redact)
 	e.Key = clean(redact(e.Key))
 	if e.TrackingID == "" {
-		e.TrackingID = clean(resp.Header.Get("TrackingID"))
+		e.TrackingID = clean(redact(resp.Header.Get("TrackingID")))
 	}
 	if e.TrackingID == "" {
 		e.TrackingID = ci.trackingID

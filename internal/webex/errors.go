@@ -193,7 +193,7 @@ func parseErrorBody(e *Error, body []byte, redact func(string) string) {
 	for i := range e.Descriptions {
 		e.Descriptions[i] = clean(redact(e.Descriptions[i]))
 	}
-	e.TrackingID = clean(e.TrackingID)
+	e.TrackingID = clean(redact(e.TrackingID))
 	if e.Status == http.StatusForbidden {
 		for _, s := range append([]string{e.Message}, e.Descriptions...) {
 			if m := scopePattern.FindString(s); m != "" {
