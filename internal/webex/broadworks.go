@@ -129,8 +129,9 @@ type CustomerInfo struct {
 	PrimaryEmail string `json:"primaryEmail"`
 }
 
-// BroadWorksSubscriberFilter filters GET /broadworks/subscribers. Status values are sent
-// comma-separated. PageSize is the max of each page (0: 100, the endpoint's maximum).
+// BroadWorksSubscriberFilter filters GET /broadworks/subscribers. Status is one status (the
+// spec's parameter is a single enum value). PageSize is the max of each page (0: 100, the
+// endpoint's maximum).
 type BroadWorksSubscriberFilter struct {
 	UserID           string
 	PersonID         string
@@ -138,7 +139,7 @@ type BroadWorksSubscriberFilter struct {
 	ProvisioningID   string
 	SPEnterpriseID   string
 	LastStatusChange string
-	Status           []string
+	Status           string
 	After            string
 	SelfActivated    *bool
 	PageSize         int
@@ -153,7 +154,7 @@ func (c *Client) ListBroadWorksSubscribers(ctx context.Context, f BroadWorksSubs
 	setIf(q, "provisioningId", f.ProvisioningID)
 	setIf(q, "spEnterpriseId", f.SPEnterpriseID)
 	setIf(q, "lastStatusChange", f.LastStatusChange)
-	setIf(q, "status", strings.Join(f.Status, ","))
+	setIf(q, "status", f.Status)
 	setIf(q, "after", f.After)
 	if f.SelfActivated != nil {
 		q.Set("selfActivated", strconv.FormatBool(*f.SelfActivated))

@@ -597,7 +597,6 @@ func (c *Client) apiError(resp *http.Response, ci *callInfo, secrets []string) *
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBytes))
 	redact := redactor(append(c.auth.secrets(), secrets...)...)
 	parseErrorBody(e, data, redact)
-	e.Key = clean(redact(e.Key))
 	if e.TrackingID == "" {
 		e.TrackingID = clean(redact(resp.Header.Get("TrackingID")))
 	}

@@ -194,6 +194,7 @@ func parseErrorBody(e *Error, body []byte, redact func(string) string) {
 		e.Descriptions[i] = clean(redact(e.Descriptions[i]))
 	}
 	e.TrackingID = clean(redact(e.TrackingID))
+	e.Key = clean(redact(e.Key))
 	if e.Status == http.StatusForbidden {
 		for _, s := range append([]string{e.Message}, e.Descriptions...) {
 			if m := scopePattern.FindString(s); m != "" {

@@ -156,10 +156,11 @@ func applyErrata(name string, doc *openapi3.T) error {
 		if !ok || ref.Value == nil || ref.Value.Properties["items"] != nil {
 			return fmt.Errorf("%s: erratum EnterpriseListResponse no longer applies; review Errata", name)
 		}
-		one := ref.Value
+		// In place: the operations' refs point at this very schema.
+		one := *ref.Value
 		list := openapi3.NewObjectSchema()
-		list.Properties = openapi3.Schemas{"items": openapi3.NewArraySchema().WithItems(one).NewRef()}
-		ref.Value = list
+		list.Properties = openapi3.Schemas{"items": openapi3.NewArraySchema().WithItems(&one).NewRef()}
+		*ref.Value = *list
 	case "calling/webex-locations-api-openapi.yml":
 		ref, ok := doc.Components.Schemas["Location"]
 		post, ok2 := doc.Components.Schemas["PostCommonLocationObject"]
@@ -242,6 +243,10 @@ func (c *Contract) Check(req *http.Request, reqBody []byte, status int, header h
 		return fmt.Errorf("%s %s is not an operation of the Webex specs in api/specs/webex (answered %d)", req.Method, req.URL.Path, status)
 	}
 	name := req.Method + " " + route.Path + " [" + s.name + "]"
+	// Every Webex API needs a bearer token, whether or not the operation declares security.
+	if err := checkBearer(req.Header.Get("Authorization")); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	opts := &openapi3filter.Options{
 		IncludeResponseStatus: true,
 		SkipSettingDefaults:   true,
@@ -269,7 +274,11 @@ func (c *Contract) Check(req *http.Request, reqBody []byte, status int, header h
 // bearerPresent is the check of the specs' bearer security: an Authorization header with a
 // bearer token.
 func bearerPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	scheme, token, _ := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	return checkBearer(in.RequestValidationInput.Request.Header.Get("Authorization"))
+}
+
+func checkBearer(header string) error {
+	scheme, token, _ := strings.Cut(header, " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return errors.New("no bearer token")
 	}
