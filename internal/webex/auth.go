@@ -73,7 +73,7 @@ func (a *auth) forceRefresh(ctx context.Context, stale string) (string, error) {
 }
 
 func (a *auth) refreshLocked(ctx context.Context) (string, error) {
-	ctx = context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, a.hc)
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, a.hc)
 	// The refresher always refreshes a token without an access token.
 	tok, err := a.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: a.refresh}).Token()
 	if err != nil {

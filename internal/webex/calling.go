@@ -296,11 +296,8 @@ func (c *Client) ListLocations(ctx context.Context, f LocationFilter) ([]Locatio
 	q := orgQuery(f.OrgID)
 	setIf(q, "name", f.Name)
 	setIf(q, "id", f.ID)
-	if err := setPageSize(q, f.PageSize, 1000); err != nil {
+	if err := setPageSize(q, cmpOr(f.PageSize, 100), 1000); err != nil {
 		return nil, err
-	}
-	if f.PageSize == 0 {
-		q.Set("max", "100")
 	}
 	return listLinks[Location](ctx, c, pathOf("/locations"), q, "items")
 }

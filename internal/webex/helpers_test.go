@@ -25,7 +25,7 @@ var coverage webexspec.Recorder
 
 // newServer starts an httptest server whose handler is wrapped in the Webex contract check
 // (every request and response validated against api/specs/webex) and returns its /v1 base URL.
-func newServer(t *testing.T, h http.Handler) (*httptest.Server, string) {
+func newServer(t testing.TB, h http.Handler) (*httptest.Server, string) {
 	t.Helper()
 	srv := httptest.NewServer(webexspec.Middleware(t, &coverage)(h))
 	t.Cleanup(srv.Close)
@@ -34,7 +34,7 @@ func newServer(t *testing.T, h http.Handler) (*httptest.Server, string) {
 
 // newRawServer is newServer without the contract check (for answers the spec does not allow on
 // purpose: malformed bodies, statuses a fault injects).
-func newRawServer(t *testing.T, h http.Handler) (*httptest.Server, string) {
+func newRawServer(t testing.TB, h http.Handler) (*httptest.Server, string) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

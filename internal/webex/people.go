@@ -280,8 +280,7 @@ func ambiguousCreate(err error) bool {
 		return false
 	}
 	// A transport failure: refused, unknown host and TLS never reached the server.
-	return !strings.Contains(err.Error(), "connection refused") && !strings.Contains(err.Error(), "unknown host") &&
-		!strings.Contains(err.Error(), "TLS handshake failed")
+	return !permanentTransportError(err)
 }
 
 func (c *Client) findPersonByEmail(ctx context.Context, orgID, email string, callingData bool) (*Person, error) {
