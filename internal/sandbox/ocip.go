@@ -126,7 +126,7 @@ type ocipFrontEnd struct {
 
 // ocipSession is one OCI-P session.
 type ocipSession struct {
-	nonce, nonceUser string    // the last AuthenticationRequest's
+	nonce, nonceUser string     // the last AuthenticationRequest's
 	admin            *ocipAdmin // nil until logged in
 	lastUsed         time.Time
 }

@@ -235,15 +235,6 @@ func writeAddress(w *xw, a addressJSON) {
 	w.close("address")
 }
 
-// cliName is how a calling line id name is stored: "" when it is the name itself (it then
-// follows the name, as in the reference contract).
-func cliName(cli, name string) string {
-	if cli == name {
-		return ""
-	}
-	return cli
-}
-
 // ocipHashedSecret hashes the text of an optional secret element outside any transaction.
 func ocipHashedSecret(k *xnode) string {
 	if k == nil || k.isNil() {
@@ -282,9 +273,8 @@ func ocipUserAdd(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) 
 			return ocipErr(4200, "User already exists: "+userID)
 		}
 		now := s.timestamp()
-		first, last := c.str("firstName"), c.str("lastName")
-		u := &user{ID: newID("usr_"), EnterpriseID: sp, GroupID: grp, FirstName: first, LastName: last,
-			CLIFirstName: cliName(c.str("callingLineIdFirstName"), first), CLILastName: cliName(c.str("callingLineIdLastName"), last),
+		u := &user{ID: newID("usr_"), EnterpriseID: sp, GroupID: grp, FirstName: c.str("firstName"), LastName: c.str("lastName"),
+			CLIFirstName: c.str("callingLineIdFirstName"), CLILastName: c.str("callingLineIdLastName"),
 			TimeZone: c.str("timeZone"), PagerNumber: informationalDN(c.str("pagerPhoneNumber")),
 			MobileNumber: informationalDN(c.str("mobilePhoneNumber")), Email: c.str("emailAddress"),
 			Version: 1, CreatedAt: now, UpdatedAt: now}
@@ -468,12 +458,13 @@ func ocipUserModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, erro
 		if v, ok := text("firstName", same); ok {
 			set("firstName", &after.FirstName, v)
 		}
-		// The calling line id names follow the names unless set to something else.
+		// Calling line id names set over OCI-P are kept as given (BroadWorks keeps them apart
+		// from the names); a user without them (created elsewhere) shows its names.
 		if v, ok := text("callingLineIdLastName", same); ok {
-			set("callingLineIdLastName", &after.CLILastName, cliName(v, after.LastName))
+			set("callingLineIdLastName", &after.CLILastName, v)
 		}
 		if v, ok := text("callingLineIdFirstName", same); ok {
-			set("callingLineIdFirstName", &after.CLIFirstName, cliName(v, after.FirstName))
+			set("callingLineIdFirstName", &after.CLIFirstName, v)
 		}
 		if k := c.n.child("department"); k != nil {
 			d := ""
