@@ -147,42 +147,50 @@ func (s *Server) putE911(w http.ResponseWriter, r *http.Request) {
 	var out *e911Row
 	err := writeUserObject(s, r, e911Of, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *e911Row) error {
 		var err error
-		if vs := rules.ValidateAddress(in.rules()); len(vs) > 0 {
-			return errInvalid(rules.CodeAddressInvalid, vs[0].Field, vs[0].Message)
-		}
-		next := e911Row{UserID: u.ID, Address: in, Normalized: fromRules(rules.NormalizeAddress(in.rules())), Status: e911StatusValid}
-		now := s.timestamp()
-		a, n := next.Address, next.Normalized
-		if cur == nil {
-			next.Version = 1
-			_, err = tx.ExecContext(ctx, `INSERT INTO e911_addresses (user_id, address1, address2, city, state, postal_code, country,
-				n_address1, n_address2, n_city, n_state, n_postal_code, n_country, status, version, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID,
-				a.Address1, a.Address2, a.City, a.State, a.PostalCode, a.Country,
-				n.Address1, n.Address2, n.City, n.State, n.PostalCode, n.Country, next.Status, next.Version, now, now)
-		} else {
-			if cur.Address == next.Address && cur.Normalized == next.Normalized && cur.Status == next.Status {
-				out = cur
-				return nil
-			}
-			next.Version = cur.Version + 1
-			_, err = tx.ExecContext(ctx, `UPDATE e911_addresses SET address1 = ?, address2 = ?, city = ?, state = ?,
-				postal_code = ?, country = ?, n_address1 = ?, n_address2 = ?, n_city = ?, n_state = ?, n_postal_code = ?,
-				n_country = ?, status = ?, version = ?, updated_at = ? WHERE user_id = ?`,
-				a.Address1, a.Address2, a.City, a.State, a.PostalCode, a.Country,
-				n.Address1, n.Address2, n.City, n.State, n.PostalCode, n.Country, next.Status, next.Version, now, u.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("write e911 address: %w", err)
-		}
-		out = &next
-		return nil
+		out, err = s.storeE911(ctx, tx, u, cur, in)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out.view())
+}
+
+// storeE911 checks the address with internal/rules (422 address_invalid) and stores it with its
+// normalised form as the user's emergency address (cur: the current one, nil for none). Storing
+// what is stored changes nothing, except that it confirms an address that needs review. Every
+// front-end writes addresses through it.
+func (s *Server) storeE911(ctx context.Context, tx *sql.Tx, u *user, cur *e911Row, in addressJSON) (*e911Row, error) {
+	var err error
+	if vs := rules.ValidateAddress(in.rules()); len(vs) > 0 {
+		return nil, errInvalid(rules.CodeAddressInvalid, vs[0].Field, vs[0].Message)
+	}
+	next := e911Row{UserID: u.ID, Address: in, Normalized: fromRules(rules.NormalizeAddress(in.rules())), Status: e911StatusValid}
+	now := s.timestamp()
+	a, n := next.Address, next.Normalized
+	if cur == nil {
+		next.Version = 1
+		_, err = tx.ExecContext(ctx, `INSERT INTO e911_addresses (user_id, address1, address2, city, state, postal_code, country,
+			n_address1, n_address2, n_city, n_state, n_postal_code, n_country, status, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID,
+			a.Address1, a.Address2, a.City, a.State, a.PostalCode, a.Country,
+			n.Address1, n.Address2, n.City, n.State, n.PostalCode, n.Country, next.Status, next.Version, now, now)
+	} else {
+		if cur.Address == next.Address && cur.Normalized == next.Normalized && cur.Status == next.Status {
+			return cur, nil
+		}
+		next.Version = cur.Version + 1
+		_, err = tx.ExecContext(ctx, `UPDATE e911_addresses SET address1 = ?, address2 = ?, city = ?, state = ?,
+			postal_code = ?, country = ?, n_address1 = ?, n_address2 = ?, n_city = ?, n_state = ?, n_postal_code = ?,
+			n_country = ?, status = ?, version = ?, updated_at = ? WHERE user_id = ?`,
+			a.Address1, a.Address2, a.City, a.State, a.PostalCode, a.Country,
+			n.Address1, n.Address2, n.City, n.State, n.PostalCode, n.Country, next.Status, next.Version, now, u.ID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write e911 address: %w", err)
+	}
+	return &next, nil
 }
 
 func (s *Server) deleteE911(w http.ResponseWriter, r *http.Request) {

@@ -433,7 +433,14 @@ func (s *Server) AcceptInvitation(userID string) error {
 // awaitsAcceptance reports whether, with the demo seed, the activation of a user with email must
 // stay in pending_email_validation: the local part starts with "pending." and the invitation
 // for this email has not been accepted.
+//
+// An activation that OCI-P flow-through provisioning started in an enterprise without trusted
+// emails (ocip_imp.go) carries untrustedAwaitingMarker as its accepted email: it waits for the
+// acceptance (which replaces the marker with the email) whatever the seed.
 func (s *Server) awaitsAcceptance(email, acceptedEmail string) bool {
+	if acceptedEmail == untrustedAwaitingMarker {
+		return true
+	}
 	if s.opts.Seed != SeedDemo || !strings.HasPrefix(strings.ToLower(email), pendingPrefix) {
 		return false
 	}

@@ -180,61 +180,9 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 	}
 	var out *assignment
 	err := writeUserObject(s, r, numberOf, "", func(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
-		if err := validateNumberInput(in); err != nil {
-			return err
-		}
-		if in.PhoneNumber != "" {
-			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM numbers WHERE phone_number = ? AND enterprise_id = ? AND group_id = ?`,
-				in.PhoneNumber, u.EnterpriseID, u.GroupID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				return errInvalid("number_not_in_inventory", "phoneNumber",
-					in.PhoneNumber+" is not in the inventory of group "+u.GroupID)
-			}
-			if err != nil {
-				return fmt.Errorf("look up inventory: %w", err)
-			}
-		}
-		next := assignment{UserID: u.ID, EnterpriseID: u.EnterpriseID, PhoneNumber: in.PhoneNumber, Extension: in.Extension}
-		switch {
-		case in.PhoneNumber == "":
-			next.State = ""
-		case cur != nil && cur.PhoneNumber == in.PhoneNumber:
-			next.State = cur.State // re-PUT of the same number keeps its state
-		default:
-			next.State = numberStateInactive
-		}
-		if in.Activate && in.PhoneNumber != "" {
-			next.State = numberStateActive
-		}
-		now := s.timestamp()
 		var err error
-		if cur == nil {
-			next.Version = 1
-			_, err = tx.ExecContext(ctx, `INSERT INTO user_numbers (user_id, enterprise_id, phone_number, extension,
-				number_state, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				next.UserID, next.EnterpriseID, nullIfEmpty(next.PhoneNumber), nullIfEmpty(next.Extension),
-				next.State, next.Version, now, now)
-		} else {
-			if cur.PhoneNumber == next.PhoneNumber && cur.Extension == next.Extension && cur.State == next.State {
-				out = cur // nothing changes: same etag
-				return nil
-			}
-			next.Version = cur.Version + 1
-			_, err = tx.ExecContext(ctx, `UPDATE user_numbers SET phone_number = ?, extension = ?, number_state = ?,
-				version = ?, updated_at = ? WHERE user_id = ?`,
-				nullIfEmpty(next.PhoneNumber), nullIfEmpty(next.Extension), next.State, next.Version, now, u.ID)
-		}
-		if err != nil {
-			return numberWriteError(ctx, tx, u, in, err)
-		}
-		if cur != nil && cur.PhoneNumber != "" && cur.PhoneNumber != next.PhoneNumber {
-			if err := s.markE911NeedsReview(ctx, tx, u.ID); err != nil {
-				return err
-			}
-		}
-		out = &next
-		return nil
+		out, err = s.assignNumber(ctx, tx, u, cur, in)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -243,16 +191,71 @@ func (s *Server) putNumber(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out.view())
 }
 
+// assignNumber gives user u (whose current assignment is cur, nil for none) the number and
+// extension of in: the static rules, the group's inventory (422 number_not_in_inventory), the
+// holders (409 number_in_use, extension_in_use). A new number is inactive unless in.Activate; the
+// same number keeps its state; a changed number flags the E911 address for review. Every
+// front-end assigns numbers through it.
+func (s *Server) assignNumber(ctx context.Context, tx *sql.Tx, u *user, cur *assignment, in numberInput) (*assignment, error) {
+	if err := validateNumberInput(in); err != nil {
+		return nil, err
+	}
+	if in.PhoneNumber != "" {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM numbers WHERE phone_number = ? AND enterprise_id = ? AND group_id = ?`,
+			in.PhoneNumber, u.EnterpriseID, u.GroupID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errInvalid("number_not_in_inventory", "phoneNumber",
+				in.PhoneNumber+" is not in the inventory of group "+u.GroupID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up inventory: %w", err)
+		}
+	}
+	next := assignment{UserID: u.ID, EnterpriseID: u.EnterpriseID, PhoneNumber: in.PhoneNumber, Extension: in.Extension}
+	switch {
+	case in.PhoneNumber == "":
+		next.State = ""
+	case cur != nil && cur.PhoneNumber == in.PhoneNumber:
+		next.State = cur.State // re-PUT of the same number keeps its state
+	default:
+		next.State = numberStateInactive
+	}
+	if in.Activate && in.PhoneNumber != "" {
+		next.State = numberStateActive
+	}
+	now := s.timestamp()
+	var err error
+	if cur == nil {
+		next.Version = 1
+		_, err = tx.ExecContext(ctx, `INSERT INTO user_numbers (user_id, enterprise_id, phone_number, extension,
+			number_state, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			next.UserID, next.EnterpriseID, nullIfEmpty(next.PhoneNumber), nullIfEmpty(next.Extension),
+			next.State, next.Version, now, now)
+	} else {
+		if cur.PhoneNumber == next.PhoneNumber && cur.Extension == next.Extension && cur.State == next.State {
+			return cur, nil // nothing changes: same etag
+		}
+		next.Version = cur.Version + 1
+		_, err = tx.ExecContext(ctx, `UPDATE user_numbers SET phone_number = ?, extension = ?, number_state = ?,
+			version = ?, updated_at = ? WHERE user_id = ?`,
+			nullIfEmpty(next.PhoneNumber), nullIfEmpty(next.Extension), next.State, next.Version, now, u.ID)
+	}
+	if err != nil {
+		return nil, numberWriteError(ctx, tx, u, in, err)
+	}
+	if cur != nil && cur.PhoneNumber != "" && cur.PhoneNumber != next.PhoneNumber {
+		if err := s.markE911NeedsReview(ctx, tx, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	return &next, nil
+}
+
 func (s *Server) deleteNumber(w http.ResponseWriter, r *http.Request) {
 	err := writeUserObject(s, r, numberOf, "no number or extension is assigned to the user",
 		func(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM user_numbers WHERE user_id = ?`, u.ID); err != nil {
-				return fmt.Errorf("unassign number: %w", err)
-			}
-			if cur.PhoneNumber != "" {
-				return s.markE911NeedsReview(ctx, tx, u.ID)
-			}
-			return nil
+			return s.unassignNumber(ctx, tx, u, cur)
 		})
 	if err != nil {
 		s.fail(w, r, err)
@@ -268,23 +271,41 @@ func (s *Server) activateNumber(w http.ResponseWriter, r *http.Request) {
 			return errConflict("no_phone_number", "", "the user has no phone number to activate")
 		}
 		out = cur
-		if cur.State == numberStateActive {
-			return nil
-		}
-		cur.State = numberStateActive
-		cur.Version++
-		_, err := tx.ExecContext(ctx, `UPDATE user_numbers SET number_state = ?, version = ?, updated_at = ? WHERE user_id = ?`,
-			cur.State, cur.Version, s.timestamp(), u.ID)
-		if err != nil {
-			return fmt.Errorf("activate number: %w", err)
-		}
-		return nil
+		return s.activateAssignment(ctx, tx, cur)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out.view())
+}
+
+// unassignNumber removes the user's number and extension (cur, not nil): the number goes back to
+// the inventory and the E911 address is flagged for review.
+func (s *Server) unassignNumber(ctx context.Context, tx *sql.Tx, u *user, cur *assignment) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_numbers WHERE user_id = ?`, u.ID); err != nil {
+		return fmt.Errorf("unassign number: %w", err)
+	}
+	if cur.PhoneNumber != "" {
+		return s.markE911NeedsReview(ctx, tx, u.ID)
+	}
+	return nil
+}
+
+// activateAssignment activates the phone number of cur (which has one) in place; an active
+// number stays as it is.
+func (s *Server) activateAssignment(ctx context.Context, tx *sql.Tx, cur *assignment) error {
+	if cur.State == numberStateActive {
+		return nil
+	}
+	cur.State = numberStateActive
+	cur.Version++
+	_, err := tx.ExecContext(ctx, `UPDATE user_numbers SET number_state = ?, version = ?, updated_at = ? WHERE user_id = ?`,
+		cur.State, cur.Version, s.timestamp(), cur.UserID)
+	if err != nil {
+		return fmt.Errorf("activate number: %w", err)
+	}
+	return nil
 }
 
 func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) {

@@ -159,27 +159,11 @@ func (s *Server) putPasscode(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		pol, err := loadPasscodePolicy(ctx, tx, u.EnterpriseID)
+		vs, err := passcodeViolations(ctx, tx, u, in.Passcode)
 		if err != nil {
 			return err
 		}
-		facts := rules.PasscodeFacts{}
-		a, err := loadAssignment(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if a != nil {
-			facts.PhoneNumber, facts.Extension = a.PhoneNumber, a.Extension
-		}
-		var prevSalt, prevHash string
-		err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&prevSalt, &prevHash)
-		switch {
-		case err == nil:
-			facts.IsPrevious = func(c string) bool { return verifySecret(prevSalt, prevHash, c) }
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("load passcode history: %w", err)
-		}
-		if err := firstViolation(rules.CheckPasscode(in.Passcode, pol, facts)); err != nil {
+		if err := firstViolation(vs); err != nil {
 			return err
 		}
 		return s.storeSecretHash(ctx, tx, "voicemail_passcodes", u.ID, hash)
@@ -208,12 +192,11 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		pol, err := loadPasscodePolicy(ctx, tx, u.EnterpriseID)
+		vs, err := passwordViolations(ctx, tx, u, in.Password)
 		if err != nil {
 			return err
 		}
-		facts := rules.PasswordFacts{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}
-		if err := firstViolation(rules.CheckPassword(in.Password, pol, facts)); err != nil {
+		if err := firstViolation(vs); err != nil {
 			return err
 		}
 		return s.storeSecretHash(ctx, tx, "portal_passwords", u.ID, hash)
@@ -223,4 +206,42 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// passcodeViolations checks a voicemail passcode of u against every rule of the user's group
+// policy (loadUserPasscodePolicy), with the user's number, extension and previous passcode
+// (compared through its hash) as facts. Every front-end checks passcodes through it.
+func passcodeViolations(ctx context.Context, tx *sql.Tx, u *user, passcode string) ([]*rules.Violation, error) {
+	pol, err := loadUserPasscodePolicy(ctx, tx, u)
+	if err != nil {
+		return nil, err
+	}
+	facts := rules.PasscodeFacts{}
+	a, err := loadAssignment(ctx, tx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if a != nil {
+		facts.PhoneNumber, facts.Extension = a.PhoneNumber, a.Extension
+	}
+	var prevSalt, prevHash string
+	err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&prevSalt, &prevHash)
+	switch {
+	case err == nil:
+		facts.IsPrevious = func(c string) bool { return verifySecret(prevSalt, prevHash, c) }
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("load passcode history: %w", err)
+	}
+	return rules.CheckPasscode(passcode, pol, facts), nil
+}
+
+// passwordViolations checks a portal password of u against the strength rules of the user's
+// group policy and the user's names and email.
+func passwordViolations(ctx context.Context, tx *sql.Tx, u *user, password string) ([]*rules.Violation, error) {
+	pol, err := loadUserPasscodePolicy(ctx, tx, u)
+	if err != nil {
+		return nil, err
+	}
+	facts := rules.PasswordFacts{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}
+	return rules.CheckPassword(password, pol, facts), nil
 }

@@ -54,6 +54,9 @@ func (s *Server) seed(ctx context.Context, name string) error {
 			if err := s.seedEnterprises(ctx, tx, demoSeed); err != nil {
 				return err
 			}
+			if err := s.seedOCIPAdmins(ctx, tx); err != nil {
+				return err
+			}
 			return s.seedInventory(ctx, tx, s.opts.Inventory)
 		})
 	}

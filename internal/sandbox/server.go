@@ -30,9 +30,15 @@ type Options struct {
 	JobTick    time.Duration    // background worker pace (default 1s)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
-	// Middleware, when set, wraps the whole HTTP handler (tests install the OpenAPI contract
-	// check of internal/apispec here).
+	// Middleware, when set, wraps the HTTP handler of the reference contract (tests install the
+	// OpenAPI contract check of internal/apispec here); the OCI-P SOAP path is outside it.
 	Middleware func(http.Handler) http.Handler
+	// OCIPListen, when set ("127.0.0.1:0" style), is the address of the OCI-P TCP listener
+	// (BroadWorks' port 2208 protocol; see ocip.go). OCI-P over SOAP is always served on the
+	// HTTP listener at OCIPSOAPPath.
+	OCIPListen string
+	// OCIPSessionIdle is how long an OCI-P session lives without a request (default 30 min).
+	OCIPSessionIdle time.Duration
 }
 
 // Server is one sandbox instance: a database, an HTTP handler and the test knobs.
@@ -56,6 +62,8 @@ type Server struct {
 	mu      sync.Mutex // guards httpSrv and url
 	httpSrv *http.Server
 	url     string
+
+	ocip ocipFrontEnd
 
 	worker    worker
 	closeOnce sync.Once
@@ -117,6 +125,14 @@ func New(opts Options) (*Server, error) {
 	s.handler = s.buildHandler()
 	if opts.Middleware != nil {
 		s.handler = opts.Middleware(s.handler)
+	}
+	s.handler = s.withOCIPSOAP(s.handler)
+	s.ocip.init(opts.OCIPSessionIdle)
+	if opts.OCIPListen != "" {
+		if err := s.startOCIPTCP(opts.OCIPListen); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
 	}
 	s.worker.start(s, opts.JobTick)
 	return s, nil
@@ -267,6 +283,7 @@ func (s *Server) Close() error {
 			}
 			cancel()
 		}
+		s.stopOCIPTCP()
 		s.worker.stop()
 		if err := s.db.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close database: %w", err))

@@ -229,29 +229,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		if err := s.authorizeEnterprise(ctx, tx, ent); err != nil {
 			return err
 		}
-		if u.GroupID == "" {
-			return errInvalid(codeRequired, "groupId", "groupId is required")
-		}
-		if err := validateUserFields(u, func(string) bool { return true }); err != nil {
-			return err
-		}
-		g, err := loadGroup(ctx, tx, u.GroupID)
-		if err != nil {
-			return err
-		}
-		if g == nil || g.EnterpriseID != ent {
-			return errInvalid("group_not_found", "groupId", "groupId is not a group of enterprise "+ent)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, enterprise_id, group_id, first_name, last_name,
-			cli_first_name, cli_last_name, department, time_zone, pager_number, mobile_number, email, email_norm,
-			version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.EnterpriseID, u.GroupID, u.FirstName, u.LastName, u.CLIFirstName, u.CLILastName,
-			u.Department, u.TimeZone, u.PagerNumber, u.MobileNumber, u.Email, emailNorm(u.Email),
-			u.Version, u.CreatedAt, u.UpdatedAt)
-		if err != nil {
-			return s.userWriteError(ctx, tx, u, err)
-		}
-		return nil
+		return s.insertUser(ctx, tx, u)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -259,6 +237,36 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/v1/users/"+u.ID)
 	writeJSON(w, http.StatusCreated, u.view())
+}
+
+// insertUser checks a new user of enterprise u.EnterpriseID (the caller authorised it) and
+// inserts it: 422 for a missing group or a broken rule, 422 group_not_found for a group of
+// another enterprise, 409 email_in_use. Every front-end creates users through it.
+func (s *Server) insertUser(ctx context.Context, tx *sql.Tx, u *user) error {
+	ent := u.EnterpriseID
+	if u.GroupID == "" {
+		return errInvalid(codeRequired, "groupId", "groupId is required")
+	}
+	if err := validateUserFields(u, func(string) bool { return true }); err != nil {
+		return err
+	}
+	g, err := loadGroup(ctx, tx, u.GroupID)
+	if err != nil {
+		return err
+	}
+	if g == nil || g.EnterpriseID != ent {
+		return errInvalid("group_not_found", "groupId", "groupId is not a group of enterprise "+ent)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, enterprise_id, group_id, first_name, last_name,
+		cli_first_name, cli_last_name, department, time_zone, pager_number, mobile_number, email, email_norm,
+		version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.EnterpriseID, u.GroupID, u.FirstName, u.LastName, u.CLIFirstName, u.CLILastName,
+		u.Department, u.TimeZone, u.PagerNumber, u.MobileNumber, u.Email, emailNorm(u.Email),
+		u.Version, u.CreatedAt, u.UpdatedAt)
+	if err != nil {
+		return s.userWriteError(ctx, tx, u, err)
+	}
+	return nil
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
@@ -330,34 +338,42 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		out = &after
-		if len(changed) == 0 {
-			return nil
-		}
-		if err := validateUserFields(&after, func(f string) bool { return changed[f] }); err != nil {
-			return err
-		}
-		for _, check := range userUpdateChecks {
-			if err := check(ctx, tx, before, &after); err != nil {
-				return err
-			}
-		}
-		after.Version++
-		after.UpdatedAt = s.timestamp()
-		_, err = tx.ExecContext(ctx, `UPDATE users SET first_name = ?, last_name = ?, cli_first_name = ?, cli_last_name = ?,
-			department = ?, time_zone = ?, pager_number = ?, mobile_number = ?, email = ?, email_norm = ?,
-			version = ?, updated_at = ? WHERE id = ?`,
-			after.FirstName, after.LastName, after.CLIFirstName, after.CLILastName, after.Department, after.TimeZone,
-			after.PagerNumber, after.MobileNumber, after.Email, emailNorm(after.Email), after.Version, after.UpdatedAt, after.ID)
-		if err != nil {
-			return s.userWriteError(ctx, tx, &after, err)
-		}
-		return nil
+		return s.updateUser(ctx, tx, before, &after, changed)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out.view())
+}
+
+// updateUser stores after (a changed copy of before) when changed (User field names of
+// userPatchFields) is not empty: the changed fields are checked with internal/rules, then by the
+// userUpdateChecks hooks, and the row gets a new version (409 email_in_use on a taken email).
+// Every front-end changes a user's profile through it.
+func (s *Server) updateUser(ctx context.Context, tx *sql.Tx, before, after *user, changed map[string]bool) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	if err := validateUserFields(after, func(f string) bool { return changed[f] }); err != nil {
+		return err
+	}
+	for _, check := range userUpdateChecks {
+		if err := check(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	after.Version++
+	after.UpdatedAt = s.timestamp()
+	_, err := tx.ExecContext(ctx, `UPDATE users SET first_name = ?, last_name = ?, cli_first_name = ?, cli_last_name = ?,
+		department = ?, time_zone = ?, pager_number = ?, mobile_number = ?, email = ?, email_norm = ?,
+		version = ?, updated_at = ? WHERE id = ?`,
+		after.FirstName, after.LastName, after.CLIFirstName, after.CLILastName, after.Department, after.TimeZone,
+		after.PagerNumber, after.MobileNumber, after.Email, emailNorm(after.Email), after.Version, after.UpdatedAt, after.ID)
+	if err != nil {
+		return s.userWriteError(ctx, tx, after, err)
+	}
+	return nil
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
