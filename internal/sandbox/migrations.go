@@ -29,6 +29,7 @@ var migrations = []migration{
 	{version: 10, name: "call_forwarding", sql: callForwardingSchema},
 	{version: 11, name: "lifecycle", sql: lifecycleSchema},
 	{version: 12, name: "platform_ids", sql: platformIDsSchema},
+	{version: 13, name: "webex", sql: webexSchema},
 }
 
 // coreSchema: tenancy (enterprises, groups), tokens and idempotency keys.

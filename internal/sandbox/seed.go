@@ -54,7 +54,10 @@ func (s *Server) seed(ctx context.Context, name string) error {
 			if err := s.seedEnterprises(ctx, tx, demoSeed); err != nil {
 				return err
 			}
-			return s.seedInventory(ctx, tx, s.opts.Inventory)
+			if err := s.seedInventory(ctx, tx, s.opts.Inventory); err != nil {
+				return err
+			}
+			return s.seedWebex(ctx, tx) // webex_seed.go
 		})
 	}
 	return fmt.Errorf("unknown seed %q", name)
