@@ -107,6 +107,11 @@ CREATE TABLE webex_locations (
 	country     TEXT NOT NULL DEFAULT '',
 	language    TEXT NOT NULL DEFAULT 'en_us'
 );
+-- Numbers activated through PUT /telephony/config/locations/{id}/numbers (ACTIVATE) before or
+-- without a user: a user who gets one has it active.
+CREATE TABLE webex_active_numbers (
+	phone_number TEXT PRIMARY KEY REFERENCES numbers(phone_number) ON DELETE CASCADE
+);
 -- Emergency addresses of numbers set through /telephony/pstn/numbers/{number}/emergencyAddress
 -- live in e911_addresses of the number's user; a number without a user has none.
 CREATE TABLE webex_dirsync (

@@ -76,8 +76,12 @@ var SpecFiles = []string{
 //   - POST /telephony/pstn/locations/{locationId}/emergencyAddress/lookup and
 //     PUT /telephony/pstn/numbers/{phoneNumber}/emergencyAddress: the emergency address API of
 //     Webex Calling (shapes from the public wxc_sdk emergency_address module).
+//   - GET /telephony/config/people/{personId}/numbers: the emulator's read of what PUT on the
+//     same path writes (the specs read a person's numbers at /people/{personId}/features/numbers,
+//     which the emulator serves too).
 var Unspecified = []string{
 	"POST /access_token",
+	"GET /telephony/config/people/{personId}/numbers",
 	"POST /telephony/pstn/locations/{locationId}/emergencyAddress/lookup",
 	"PUT /telephony/pstn/numbers/{phoneNumber}/emergencyAddress",
 }
@@ -338,8 +342,8 @@ func checkErrorBody(status int, header http.Header, body []byte) error {
 		return errors.New("429 without Retry-After")
 	}
 	var e struct {
-		Message    *string `json:"message"`
-		Errors     []struct {
+		Message *string `json:"message"`
+		Errors  []struct {
 			Description *string `json:"description"`
 		} `json:"errors"`
 		TrackingID *string `json:"trackingId"`
