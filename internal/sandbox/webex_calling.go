@@ -666,7 +666,7 @@ func (s *Server) wxListNumbers(w http.ResponseWriter, r *http.Request) {
 		if v := qv.Get("ownerId"); v != "" {
 			where, args = append(where, "un.user_id = ?"), append(args, fromWebexID("PEOPLE", v))
 		}
-		const active = `(un.number_state = 'active' OR (un.user_id IS NULL AND wa.phone_number IS NOT NULL))`
+		const active = `(coalesce(un.number_state, '') = 'active' OR (un.user_id IS NULL AND wa.phone_number IS NOT NULL))`
 		switch v := qv.Get("state"); v {
 		case "", "Default":
 		case "ACTIVE":
