@@ -111,7 +111,7 @@ func (v activationView) etagValue() string { return v.Etag }
 // view is the Activation object; its etag is a digest of everything else it shows (the row has
 // no version), so every status step changes it.
 func (a *activation) view() activationView {
-	v := activationView{Status: a.Status, Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
+	v := activationView{Status: referenceActivationStatus(a.Status), Email: a.Email, Package: a.Package, ErrorCode: a.ErrorCode,
 		ErrorText: a.ErrorText, UpdatedAt: a.UpdatedAt, JobID: a.JobID,
 		InvitationsSent: a.InvitationsSent, LastInvitedAt: a.LastInvitedAt}
 	v.Etag = etagOfContent(v)
@@ -459,8 +459,12 @@ func activationTick(ctx context.Context, s *Server) error {
 			a := st.a
 			next, jobStatus, code, text := a.Status, jobRunning, "", ""
 			switch {
-			case a.Status == activationProvisioning:
+			case a.Status == activationProvisioning || a.Status == activationUpdating: // updating: webex_broadworks.go
 				next, jobStatus = activationProvisioned, jobSucceeded
+			case a.Status == activationPendingUserMigration && st.external:
+				// a Webex front-end's subscriber waits for consentMove (webex.go)
+			case a.Status == activationPendingUserMigration:
+				next = activationProvisioning
 			case a.Status == activationProvisioned || a.Status == activationError:
 				// A job that outlived its end (cannot happen through the API); close it.
 				jobStatus = jobSucceeded

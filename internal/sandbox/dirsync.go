@@ -90,37 +90,46 @@ func (s *Server) startDirSync(w http.ResponseWriter, r *http.Request) {
 		if err := s.authorizeEnterprise(ctx, tx, ent); err != nil {
 			return err
 		}
-		completed, last, err := dirSyncState(ctx, tx, ent)
-		if err != nil {
-			return err
-		}
-		if last != nil && last.active() {
-			out = last
-			return nil
-		}
-		next, err := s.nextAllowed(completed)
-		if err != nil {
-			return err
-		}
-		if next != "" {
-			return errConflict("sync_on_hold", "", "a directory sync completed less than 24 hours ago; next allowed at "+next).
-				with("nextAllowedAt", next)
-		}
-		if out, err = s.newJob(ctx, tx, ent, jobKindDirectorySync, ""); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO directory_syncs (enterprise_id, last_job_id) VALUES (?, ?)
-			ON CONFLICT (enterprise_id) DO UPDATE SET last_job_id = excluded.last_job_id`, ent, out.ID)
-		if err != nil {
-			return fmt.Errorf("record directory sync: %w", err)
-		}
-		return nil
+		var err error
+		out, err = s.queueDirSync(ctx, tx, ent)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, queued(out))
+}
+
+// queueDirSync queues a directory sync of enterprise ent (the caller has authorised it): the
+// running sync job when there is one, 409 sync_on_hold during the hold after a successful sync,
+// else a new job. The reference POST and the Webex SYNC_NOW share it.
+func (s *Server) queueDirSync(ctx context.Context, tx *sql.Tx, ent string) (*job, error) {
+	completed, last, err := dirSyncState(ctx, tx, ent)
+	if err != nil {
+		return nil, err
+	}
+	if last != nil && last.active() {
+		return last, nil
+	}
+	next, err := s.nextAllowed(completed)
+	if err != nil {
+		return nil, err
+	}
+	if next != "" {
+		return nil, errConflict("sync_on_hold", "", "a directory sync completed less than 24 hours ago; next allowed at "+next).
+			with("nextAllowedAt", next)
+	}
+	out, err := s.newJob(ctx, tx, ent, jobKindDirectorySync, "")
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO directory_syncs (enterprise_id, last_job_id) VALUES (?, ?)
+		ON CONFLICT (enterprise_id) DO UPDATE SET last_job_id = excluded.last_job_id`, ent, out.ID)
+	if err != nil {
+		return nil, fmt.Errorf("record directory sync: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Server) getDirSync(w http.ResponseWriter, r *http.Request) {

@@ -288,28 +288,38 @@ func (s *Server) startInvitations(w http.ResponseWriter, r *http.Request) {
 				return errInvalid("group_not_found", "groupId", "groupId is not a group of enterprise "+ent)
 			}
 		}
-		running, err := queryAll(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE enterprise_id = ? AND kind = ?
-			AND status IN ('queued', 'running') LIMIT 1`, []any{ent, jobKindInvitations}, scanJob)
-		if err != nil {
-			return fmt.Errorf("look for invitations jobs: %w", err)
-		}
-		if len(running) > 0 {
-			return errConflict("job_in_progress", "", "invitations job "+running[0].ID+" of this enterprise is still "+
-				running[0].Status+"; retry once it has finished (GET /v1/jobs/"+running[0].ID+")").with("jobId", running[0].ID)
-		}
-		if out, err = s.newJob(ctx, tx, ent, jobKindInvitations, ""); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET group_id = ? WHERE id = ?`, in.GroupID, out.ID); err != nil {
-			return fmt.Errorf("record invitations scope: %w", err)
-		}
-		return nil
+		var err error
+		out, err = s.queueInvitations(ctx, tx, ent, in.GroupID)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, queued(out))
+}
+
+// queueInvitations queues the invitations job of enterprise ent for scope groupID ("" = the
+// enterprise; the caller has checked both): 409 job_in_progress while one runs. The reference
+// POST and the Webex sendActivationEmails share it.
+func (s *Server) queueInvitations(ctx context.Context, tx *sql.Tx, ent, groupID string) (*job, error) {
+	running, err := queryAll(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE enterprise_id = ? AND kind = ?
+		AND status IN ('queued', 'running') LIMIT 1`, []any{ent, jobKindInvitations}, scanJob)
+	if err != nil {
+		return nil, fmt.Errorf("look for invitations jobs: %w", err)
+	}
+	if len(running) > 0 {
+		return nil, errConflict("job_in_progress", "", "invitations job "+running[0].ID+" of this enterprise is still "+
+			running[0].Status+"; retry once it has finished (GET /v1/jobs/"+running[0].ID+")").with("jobId", running[0].ID)
+	}
+	out, err := s.newJob(ctx, tx, ent, jobKindInvitations, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET group_id = ? WHERE id = ?`, groupID, out.ID); err != nil {
+		return nil, fmt.Errorf("record invitations scope: %w", err)
+	}
+	return out, nil
 }
 
 // invitationsTick moves every invitations job one step: queued → running → succeeded, emailing

@@ -68,7 +68,7 @@ func (s *Server) countWrites(next http.Handler) http.Handler {
 // readOnlyPOST: a POST that writes nothing by contract (the activation precheck), so that "no
 // write reached the sandbox" stays true for a plan that only checked.
 func readOnlyPOST(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/activation/validate")
+	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/activation/validate") || webexReadOnlyPOST(r.URL.Path))
 }
 
 func isWriteMethod(m string) bool {

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{version: 11, name: "lifecycle", sql: lifecycleSchema},
 	{version: 12, name: "platform_ids", sql: platformIDsSchema},
 	{version: 13, name: "ocip", sql: ocipSchema},
+	{version: 14, name: "webex", sql: webexSchema},
 }
 
 // coreSchema: tenancy (enterprises, groups), tokens and idempotency keys.

@@ -57,7 +57,10 @@ func (s *Server) seed(ctx context.Context, name string) error {
 			if err := s.seedOCIPAdmins(ctx, tx); err != nil {
 				return err
 			}
-			return s.seedInventory(ctx, tx, s.opts.Inventory)
+			if err := s.seedInventory(ctx, tx, s.opts.Inventory); err != nil {
+				return err
+			}
+			return s.seedWebex(ctx, tx) // webex_seed.go
 		})
 	}
 	return fmt.Errorf("unknown seed %q", name)

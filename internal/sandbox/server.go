@@ -30,6 +30,9 @@ type Options struct {
 	JobTick    time.Duration    // background worker pace (default 1s)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
+	// WebexTokenLifetime is how long an access token from POST /v1/access_token lives (default
+	// 1 h); tests of a client's refresh set it short.
+	WebexTokenLifetime time.Duration
 	// Middleware, when set, wraps the HTTP handler of the reference contract (tests install the
 	// OpenAPI contract check of internal/apispec here); the OCI-P SOAP path is outside it.
 	Middleware func(http.Handler) http.Handler
@@ -186,6 +189,9 @@ func (s *Server) buildHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTb {
 		mux.Handle(rt.pattern, s.wrap(rt))
+	}
+	for _, rt := range s.webexRoutes() { // the Webex front-end (webex.go)
+		mux.Handle(rt.pattern, s.wrapWebex(rt))
 	}
 	mux.Handle("/", s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, codeNotFound, "", "no such route: "+r.Method+" "+r.URL.Path)

@@ -2,13 +2,15 @@
 //
 //	go run ./internal/sandbox/cmd/ucprov-sandbox --listen 127.0.0.1:8787 --db ./sandbox.db --seed demo
 //
-// Once it listens it writes three lines for the shell to --env-file (created 0600):
+// Once it listens it writes these lines for the shell to --env-file (created 0600):
 //
 //	export UCPROV_ENDPOINT=http://127.0.0.1:8787
 //	export UCPROV_TOKEN=...
 //	export UCPROV_ENTERPRISE_ID=ent_acme
+//	export WEBEX_BASE_URL=http://127.0.0.1:8787/v1
+//	export WEBEX_ACCESS_TOKEN=...   (the demo partner token with --seed demo, else empty)
 //
-// and prints them on stdout with the token left out (a comment says where it is): the admin token
+// and prints the first three on stdout with the token left out (a comment says where it is): the admin token
 // is never printed, not even by --help. Without --admin-token or $UCPROV_SANDBOX_TOKEN the token is
 // random and --env-file is required.
 //
@@ -112,6 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
 		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID))
+	exports += webexExports(srv.URL(), *seed)
 	tokenLine := "# UCPROV_TOKEN: the admin token you gave (--admin-token or $UCPROV_SANDBOX_TOKEN)"
 	if *envFile != "" {
 		if err := writePrivateFile(*envFile, exports); err != nil {
@@ -130,6 +133,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-ctx.Done()
 	logger.Info("shutting down")
 	return srv.Close()
+}
+
+// webexExports are the env-file lines of the Webex front-end: its base URL and, with the demo
+// seed, the demo partner token (never printed, like UCPROV_TOKEN).
+func webexExports(url, seed string) string {
+	token := ""
+	if seed == sandbox.SeedDemo {
+		token = sandbox.DemoWebexToken
+	}
+	return fmt.Sprintf("export WEBEX_BASE_URL=%s\nexport WEBEX_ACCESS_TOKEN=%s\n", shellQuote(url+"/v1"), shellQuote(token))
 }
 
 // writePrivateFile writes content to path readable by its owner only (also when path exists).

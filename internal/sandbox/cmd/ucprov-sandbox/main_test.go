@@ -47,6 +47,7 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	}
 	b, err := os.ReadFile(envFile)
 	want := lines[0] + "\nexport UCPROV_TOKEN='it'\\''s-secret'\n" + lines[2] + "\n"
+	want += "export WEBEX_BASE_URL=http://127.0.0.1:" + endpoint + "/v1\nexport WEBEX_ACCESS_TOKEN=webex-partner-token\n"
 	if err != nil || string(b) != want {
 		t.Errorf("env file %q (%v), want %q", b, err, want)
 	}
