@@ -90,6 +90,15 @@ func (v positiveDurationValidator) ValidateString(ctx context.Context, req valid
 // letters, digits, '_' or '-' (api/README.md, "Tenancy and auth"). A wrong kind of id, or a name
 // where an id belongs, then fails at plan time instead of at apply.
 func idValidator(prefix, kind string) validator.String {
+	if prefix == "usr_" {
+		return stringvalidator.RegexMatches(userIDPattern,
+			"must be a user id such as usr_0123456789abcdef (or, on the broadworks platform, a BroadWorks user id such as "+
+				"7205551200@acme.example)")
+	}
 	return stringvalidator.RegexMatches(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+$`),
 		"must be "+kind+" id such as "+prefix+"0123456789abcdef")
 }
+
+// userIDPattern matches the user ids of every platform: usr_… (ucprov) and BroadWorks user ids
+// (local@domain, ids follow the platform: PLATFORMS.md).
+var userIDPattern = regexp.MustCompile(`^(usr_[A-Za-z0-9_-]+|[^\s@]+@[A-Za-z0-9._-]+)$`)
