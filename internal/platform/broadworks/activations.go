@@ -329,7 +329,7 @@ func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform
 		if w.OnRead != nil {
 			w.OnRead(a)
 		}
-		if (w.Until != nil && w.Until(a)) || (w.Until == nil && !a.InProgress()) {
+		if !a.InProgress() || (w.Until != nil && w.Until(a)) {
 			return a, nil
 		}
 		t := time.NewTimer(poll)

@@ -13,11 +13,11 @@ import (
 
 // Jobs: Webex for BroadWorks has no job objects; this package names them.
 //
-//	dirsync/<serviceProviderId>/<lastSyncTrackingId>  a directory sync (GET …/broadworksDirectorySync):
+//	dirsync:<serviceProviderId>:<lastSyncTrackingId>  a directory sync (GET …/broadworksDirectorySync):
 //	    IN_PROGRESS, SYNC_NOW → running; COMPLETE → succeeded; FAILED → failed; NOT_SYNCED → queued.
 //	    A sync whose tracking id is no longer the last one has ended (succeeded: Webex keeps only the
 //	    last sync's status).
-//	invitations/<orgId>/<jobId>  the organisation's activation-email job:
+//	invitations:<orgId>:<jobId>  the organisation's activation-email job:
 //	    COMPLETED → succeeded; FAILED, ABANDONED → failed; else running.
 
 var reNextAllowed = regexp.MustCompile(`\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)`)
@@ -58,7 +58,7 @@ func dirSyncJob(ent string, d *webex.DirectorySync, tracking string) *platform.J
 	if id == "" {
 		id = st.LastSyncTrackingID
 	}
-	j := &platform.Job{ID: "dirsync/" + ent + "/" + id, Kind: "directory_sync"}
+	j := &platform.Job{ID: "dirsync:" + ent + ":" + id, Kind: "directory_sync"}
 	if t, err := time.Parse(time.RFC3339, st.LastSyncStartTime); err == nil {
 		j.CreatedAt = t
 	}
@@ -110,7 +110,7 @@ func (p *Platform) StartInvitations(ctx context.Context, ent, groupID string) (*
 }
 
 func invitationsJob(org string, j *webex.ActivationEmailJob) *platform.Job {
-	out := &platform.Job{ID: "invitations/" + org + "/" + j.ID, Kind: "invitations",
+	out := &platform.Job{ID: "invitations:" + org + ":" + j.ID, Kind: "invitations",
 		Result: &platform.InvitationsResult{Sent: j.Counts.UserResendInviteSent, Skipped: j.Counts.UserResendInviteSkipped,
 			Failed: j.Counts.UserResendInviteFailed}}
 	switch j.LatestExecutionStatus {
@@ -135,8 +135,8 @@ func invitationsJob(org string, j *webex.ActivationEmailJob) *platform.Job {
 
 // GetJob implements platform.Jobs (ids of the forms above; anything else is not found).
 func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, error) {
-	kind, rest, _ := strings.Cut(jobID, "/")
-	a, b, ok := strings.Cut(rest, "/")
+	kind, rest, _ := strings.Cut(jobID, ":")
+	a, b, ok := strings.Cut(rest, ":")
 	if !ok || a == "" {
 		return nil, notFound("job " + jobID)
 	}

@@ -161,6 +161,13 @@ func (p *Platform) SetIMP(ctx context.Context, userID string, enabled bool, o pl
 	cmds = append(cmds, ocip.UserIntegratedIMPModifyRequest{UserId: userID, IsActive: &enabled},
 		ocip.UserIntegratedIMPGetRequest21sp1{UserId: userID})
 	p.wrote(userID, "")
+	if enabled {
+		// Flow-through provisioning may create the user's Webex subscriber: a user created by this
+		// process is no longer known to have no activation (CreatedHere).
+		p.mu.Lock()
+		delete(p.createdHere, userID)
+		p.mu.Unlock()
+	}
 	resps, err := p.oc.Do(ctx, cmds...)
 	if err != nil {
 		return nil, convOCIP(err)

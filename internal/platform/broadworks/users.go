@@ -748,7 +748,8 @@ func (p *Platform) CreatedUser(id string) (*platform.User, bool) {
 	return &c, true
 }
 
-// CreatedHere implements platform.Users.
+// CreatedHere implements platform.Users: true for a user this process created, until this process
+// turns its Integrated IMP on (flow-through provisioning may then have created its activation).
 func (p *Platform) CreatedHere(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
