@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +60,14 @@ func addAccessError(diags *diag.Diagnostics, err error, endpoint, ent string, en
 	const unchanged = " Nothing was read or written: the state is unchanged."
 	apiErr, isAPI := platform.AsError(err)
 	switch {
+	case isAPI && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusForbidden) &&
+		apiErr.Platform != "" && apiErr.Platform != platform.NameUCProv:
+		// The broadworks and wholesale platforms: say what refused what (the OCI-P login's error
+		// text, the Webex scope a 403 names), in the platform's own words.
+		diags.AddError("Credentials refused",
+			fmt.Sprintf("The %s platform refused the provider's credentials (%d %s): %s. Check the broadworks and "+
+				"webex blocks of the provider (or their environment variables).%s",
+				apiErr.Platform, apiErr.Status, apiErr.Code, strings.TrimSuffix(apiErr.Error(), "."), unchanged))
 	case isAPI && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusForbidden):
 		diags.AddAttributeError(path.Root("token"), "Token refused",
 			fmt.Sprintf("The API at %s refused the token (%d %s). Set a valid token in the provider block or the "+
