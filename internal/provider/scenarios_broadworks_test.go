@@ -23,7 +23,9 @@ import (
 // saved plan waits.
 type runBeforeApply func()
 
-func (f runBeforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) { f() }
+func (f runBeforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
 
 // TestAccBroadWorksProvider_credentials: bad credentials fail at configure with what was refused:
 // the OCI-P login's error text, the Webex scope a 403 names.
@@ -300,7 +302,7 @@ resource "ucprov_activation" "test" {
 				ExpectError: errRe("Enterprise not visible", "ent_globex"),
 			},
 			{
-				Config: system,
+				Config:           system,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("ucprov_call_forwarding.test", "user_id", kenji),
