@@ -30,6 +30,9 @@ type Options struct {
 	JobTick    time.Duration    // background worker pace (default 1s)
 	Now        func() time.Time // clock; default time.Now
 	Logger     *slog.Logger     // default: discard
+	// MaxConcurrentHashes caps the argon2id hashes of secrets in flight (0 = GOMAXPROCS); see
+	// Server.hashSecret.
+	MaxConcurrentHashes int
 	// Middleware, when set, wraps the whole HTTP handler (tests install the OpenAPI contract
 	// check of internal/apispec here).
 	Middleware func(http.Handler) http.Handler
@@ -52,6 +55,7 @@ type Server struct {
 	limiter tokenBucket
 	latency atomic.Int64 // time.Duration
 	faults  faultInjector
+	hashes  hashLimiter // argon2id computations in flight (kdf.go)
 
 	mu      sync.Mutex // guards httpSrv and url
 	httpSrv *http.Server
