@@ -1,7 +1,11 @@
 package sandbox
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -112,5 +116,35 @@ func TestSecretHashesAreCapped(t *testing.T) {
 	release()
 	for _, sr := range restSecretRoutes {
 		e.must(http.StatusNoContent, e.request("PUT", strings.ReplaceAll(sr.path, "{usr}", fresh), acmeToken, sr.body))
+	}
+}
+
+// Every front-end hashes through Server.hashSecret / verifySecret (capped): the uncapped argon2id
+// primitives are called from kdf.go only (tests aside), and argon2 itself is imported nowhere else.
+func TestOnlyTheCappedHashIsCalled(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "kdf.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if strings.Contains(imp.Path.Value, "argon2") {
+				t.Errorf("%s imports %s: hash with s.hashSecret", name, imp.Path.Value)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && (id.Name == "kdfHash" || id.Name == "kdfVerify") {
+				t.Errorf("%s: %s calls the uncapped %s; use s.hashSecret / s.verifySecret", name, fset.Position(id.Pos()), id.Name)
+			}
+			return true
+		})
 	}
 }
