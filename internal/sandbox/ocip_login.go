@@ -91,7 +91,7 @@ func (s *Server) AddOCIPAdmin(username, password, serviceProviderID string) erro
 	if strings.TrimSpace(username) == "" || password == "" {
 		return errors.New("ocip admin: username and password are required")
 	}
-	hash := hashSecret(password)
+	hash := kdfHash(password) // an admin tool, not a request: no cap
 	ctx := context.Background()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return s.putOCIPAdmin(ctx, tx, username, hash, sha1Hex(password), serviceProviderID, true)
@@ -126,7 +126,7 @@ func (s *Server) seedOCIPAdmins(ctx context.Context, tx *sql.Tx) error {
 		if n > 0 {
 			continue // no slow hash for a login that exists
 		}
-		if err := s.putOCIPAdmin(ctx, tx, a.user, hashSecret(a.pw), sha1Hex(a.pw), a.ent, false); err != nil {
+		if err := s.putOCIPAdmin(ctx, tx, a.user, kdfHash(a.pw), sha1Hex(a.pw), a.ent, false); err != nil {
 			return err
 		}
 	}
@@ -254,7 +254,9 @@ func (s *Server) ocipCheckLogin(ctx context.Context, c *ocipCall, plain, signed 
 	switch {
 	case a == nil:
 	case plain != "":
-		ok = verifySecret("", a.hash, plain)
+		if ok, err = s.verifySecret(ctx, "", a.hash, plain); err != nil {
+			return nil, err
+		}
 	case signed != "":
 		nonce := c.sess.nonce
 		ok = nonce != "" && c.sess.nonceUser == strings.ToLower(userID) &&

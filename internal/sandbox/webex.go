@@ -257,6 +257,11 @@ func (s *Server) wxFail(w http.ResponseWriter, r *http.Request, err error) {
 		writeWebexError(w, r, we.Status, we.Code, we.Message)
 		return
 	}
+	if errors.Is(err, errHashesBusy) {
+		w.Header().Set("Retry-After", "1")
+		writeWebexError(w, r, http.StatusServiceUnavailable, 0, errHashesBusy.Error())
+		return
+	}
 	var ae *apiError
 	if errors.As(err, &ae) {
 		status := ae.Status
