@@ -91,8 +91,11 @@ func (s *Server) AddOCIPAdmin(username, password, serviceProviderID string) erro
 	if strings.TrimSpace(username) == "" || password == "" {
 		return errors.New("ocip admin: username and password are required")
 	}
-	hash := kdfHash(password) // an admin tool, not a request: no cap
 	ctx := context.Background()
+	hash, err := s.hashSecret(ctx, password)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return s.putOCIPAdmin(ctx, tx, username, hash, sha1Hex(password), serviceProviderID, true)
 	})
@@ -126,7 +129,11 @@ func (s *Server) seedOCIPAdmins(ctx context.Context, tx *sql.Tx) error {
 		if n > 0 {
 			continue // no slow hash for a login that exists
 		}
-		if err := s.putOCIPAdmin(ctx, tx, a.user, kdfHash(a.pw), sha1Hex(a.pw), a.ent, false); err != nil {
+		hash, err := s.hashSecret(ctx, a.pw)
+		if err != nil {
+			return err
+		}
+		if err := s.putOCIPAdmin(ctx, tx, a.user, hash, sha1Hex(a.pw), a.ent, false); err != nil {
 			return err
 		}
 	}
