@@ -629,3 +629,50 @@ func TestLogsNeverCarrySecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeouts(t *testing.T) {
+	f := newFakeBW(t)
+	tf := newTCPFront(t, f)
+	c := newTestClient(t, tf.endpoint(), func(c *Config) { c.RequestTimeout = 150 * time.Millisecond })
+	ctx := testCtx(t)
+	if _, err := c.LoginInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tf.mu.Lock()
+	tf.delays, tf.delay = 1, 400*time.Millisecond
+	tf.mu.Unlock()
+	// A read that timed out is sent again on a new connection after a new login.
+	if _, err := Call[*UserGetListInGroupResponse](ctx, c, UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}); err != nil {
+		t.Fatalf("read after a timeout: %v", err)
+	}
+	if n := f.loginCount(); n != 2 {
+		t.Fatalf("%d logins", n)
+	}
+	// A write that timed out may have run: reported, not resent.
+	tf.mu.Lock()
+	tf.delays = 1
+	tf.mu.Unlock()
+	before := len(f.documents())
+	err := Exec(ctx, c, zoe())
+	if !errors.Is(err, ErrAmbiguousWrite) {
+		t.Fatalf("write after a timeout: %v", err)
+	}
+	adds := 0
+	for _, d := range f.documents()[before:] {
+		if bytes.Contains(d, []byte("UserAddRequest22V2")) {
+			adds++
+		}
+	}
+	if adds != 1 {
+		t.Fatalf("the write was sent %d times", adds)
+	}
+	// The caller's own deadline ends the wait too.
+	tf.mu.Lock()
+	tf.delays = 1
+	tf.mu.Unlock()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Do(short, UserGetRequest23V2{UserId: "x"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("caller deadline: %v", err)
+	}
+}

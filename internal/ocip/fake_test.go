@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocipschema"
 )
@@ -340,6 +341,8 @@ type tcpFront struct {
 	mu       sync.Mutex
 	conns    int
 	dropNext bool // close the connection after answering the next document
+	delays   int  // answer this many non-login documents late (after delay)
+	delay    time.Duration
 	raw      [][]byte
 }
 
@@ -405,8 +408,22 @@ func (s *tcpFront) serveConn(c net.Conn, id string) {
 			}
 			reply = s.f.reply("ISO-8859-1", "s", out)
 		}
-		if _, err := c.Write(reply); err != nil {
-			return
+		s.mu.Lock()
+		late := s.delays > 0 && !bytes.Contains(doc, []byte("LoginRequest")) && !bytes.Contains(doc, []byte("AuthenticationRequest"))
+		if late {
+			s.delays--
+		}
+		s.mu.Unlock()
+		if late {
+			time.Sleep(s.delay)
+		}
+		// Answer in small pieces, as a socket may deliver them.
+		for len(reply) > 0 {
+			n := min(len(reply), 97)
+			if _, err := c.Write(reply[:n]); err != nil {
+				return
+			}
+			reply = reply[n:]
 		}
 		s.mu.Lock()
 		drop := s.dropNext
