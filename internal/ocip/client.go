@@ -379,6 +379,11 @@ func (c *Client) session(ctx context.Context) (*session, error) {
 		return s, nil // another caller logged in while we waited
 	}
 	s, err := c.login(ctx)
+	var te *transportError
+	if err != nil && errors.As(err, &te) && te.sessionLost && ctx.Err() == nil {
+		// The connection went away between the login's documents: start the login over once.
+		s, err = c.login(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
