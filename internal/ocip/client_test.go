@@ -439,6 +439,7 @@ func TestSOAPRetries(t *testing.T) {
 		{"write retried on 429", zoe(), 429, "slow down", map[string]string{"Retry-After": "0"}, 1, nil, 1},
 		{"write retried on NO_OCS_CONNECTION", zoe(), 500, soapFault("soapenv:Server.generalException", "NO_OCS_CONNECTION", ""), nil, 2, nil, 2},
 		{"write not retried on 502", zoe(), 502, "bad gateway", nil, 1, ErrAmbiguousWrite, 1},
+		{"write refused with 404 is not ambiguous", zoe(), 404, "no such path", nil, 1, errNotAmbiguous, 1},
 		{"read gives up after MaxRetries", UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}, 502, "bad gateway", nil, 100, errors.New("any"), 4},
 	}
 	for _, tc := range cases {
@@ -476,6 +477,8 @@ func TestSOAPRetries(t *testing.T) {
 				t.Fatal("no error")
 			case tc.wantErr == ErrAmbiguousWrite && !errors.Is(err, ErrAmbiguousWrite):
 				t.Fatalf("err = %v, want ErrAmbiguousWrite", err)
+			case tc.wantErr == errNotAmbiguous && errors.Is(err, ErrAmbiguousWrite):
+				t.Fatalf("err = %v: a refused request is not ambiguous", err)
 			}
 			if hits != tc.wantHits {
 				t.Fatalf("%d failed attempts, want %d", hits, tc.wantHits)
@@ -483,6 +486,8 @@ func TestSOAPRetries(t *testing.T) {
 		})
 	}
 }
+
+var errNotAmbiguous = errors.New("any error but ErrAmbiguousWrite")
 
 func TestConnectionRefusedRetried(t *testing.T) {
 	// Reserve a port, leave it closed, and open it after the first attempts were refused.

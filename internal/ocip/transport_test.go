@@ -2,6 +2,7 @@ package ocip
 
 import (
 	"net"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -77,5 +78,33 @@ func TestIdleProbe(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	if tr.aliveLocked() {
 		t.Fatal("closed connection judged alive")
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	min, max, capRA := 100*time.Millisecond, time.Second, 5*time.Second
+	for attempt, lo := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
+		d := backoff(min, max, capRA, attempt, 0)
+		if d < lo*time.Millisecond || d > max {
+			t.Errorf("attempt %d: %v", attempt, d)
+		}
+	}
+	if d := backoff(min, max, capRA, 0, 3*time.Second); d != 3*time.Second {
+		t.Errorf("Retry-After 3s gave %v", d)
+	}
+	if d := backoff(min, max, capRA, 0, time.Hour); d != capRA {
+		t.Errorf("Retry-After 1h gave %v, want the MaxRetryAfter cap", d)
+	}
+	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}
+	if d := retryAfter(resp); d != 7*time.Second {
+		t.Errorf("Retry-After seconds: %v", d)
+	}
+	resp.Header.Set("Retry-After", time.Now().Add(10*time.Second).UTC().Format(http.TimeFormat))
+	if d := retryAfter(resp); d < 8*time.Second || d > 10*time.Second {
+		t.Errorf("Retry-After date: %v", d)
+	}
+	resp.StatusCode = 500
+	if d := retryAfter(resp); d != 0 {
+		t.Errorf("Retry-After on a 500 honoured: %v", d)
 	}
 }
