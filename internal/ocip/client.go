@@ -430,12 +430,14 @@ func (c *Client) loginOnce(ctx context.Context, id string, epoch int, req Reques
 			break
 		}
 		var te *transportError
+		if errors.As(err, &te) && te.sessionLost && epoch >= 0 {
+			// A later step of the two-stage login lost its connection (and the nonce with it): the
+			// caller starts the login over.
+			return nil, epoch, err
+		}
 		if errors.As(err, &te) && te.transient && attempt < c.retries {
 			if err := sleepCtx(ctx, backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, c.cfg.MaxRetryAfter, attempt, 0)); err != nil {
 				return nil, epoch, err
-			}
-			if te.sessionLost {
-				epoch = -1 // the connection is gone: the login starts over on a new one
 			}
 			continue
 		}

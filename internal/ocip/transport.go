@@ -148,7 +148,7 @@ func (t *tcpTransport) roundTrip(ctx context.Context, doc []byte, epoch int, _ b
 	}
 	if t.conn == nil {
 		if epoch >= 0 {
-			return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection closed"), notSent: true, sessionLost: true}
+			return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection closed"), notSent: true, transient: true, sessionLost: true}
 		}
 		conn, err := t.dial(ctx)
 		if err != nil {
@@ -158,7 +158,7 @@ func (t *tcpTransport) roundTrip(ctx context.Context, doc []byte, epoch int, _ b
 		t.conn = conn
 		t.epoch++
 	} else if epoch >= 0 && epoch != t.epoch {
-		return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection changed since login"), notSent: true, sessionLost: true}
+		return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection changed since login"), notSent: true, transient: true, sessionLost: true}
 	}
 	conn := t.conn
 	deadline, ok := ctx.Deadline()
