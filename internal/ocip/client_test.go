@@ -681,3 +681,21 @@ func TestTimeouts(t *testing.T) {
 		t.Fatalf("caller deadline: %v", err)
 	}
 }
+
+func TestTwoStageLoginRestartsAfterADrop(t *testing.T) {
+	f := newFakeBW(t)
+	f.no22V5 = true
+	tf := newTCPFront(t, f)
+	tf.dropAuth = 1 // the socket closes between AuthenticationResponse and LoginRequest14sp4
+	c := newTestClient(t, tf.endpoint(), nil)
+	info, err := c.LoginInfo(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.mu.Lock()
+	conns := tf.conns
+	tf.mu.Unlock()
+	if info.Method != "LoginRequest14sp4" || conns != 2 || f.loginsOf("LoginRequest14sp4") != 1 {
+		t.Fatalf("login %+v over %d connections", info, conns)
+	}
+}

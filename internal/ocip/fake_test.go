@@ -342,6 +342,7 @@ type tcpFront struct {
 	conns    int
 	dropNext bool // close the connection after answering the next document
 	delays   int  // answer this many non-login documents late (after delay)
+	dropAuth int  // close the connection after answering this many AuthenticationRequests
 	delay    time.Duration
 	raw      [][]byte
 }
@@ -428,6 +429,10 @@ func (s *tcpFront) serveConn(c net.Conn, id string) {
 		s.mu.Lock()
 		drop := s.dropNext
 		s.dropNext = false
+		if s.dropAuth > 0 && bytes.Contains(doc, []byte(`xsi:type="AuthenticationRequest"`)) {
+			s.dropAuth--
+			drop = true
+		}
 		s.mu.Unlock()
 		if drop {
 			return
