@@ -58,6 +58,7 @@ package sandbox
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -310,6 +311,50 @@ func (s *Server) webexRoutes() []wxRoute {
 	return rs
 }
 
+// webexPrefixes are the path prefixes of the Webex front-end: a request under one of them that
+// no route matches gets a Webex error body (404, or 405 when another method of the path is
+// served) instead of the reference contract's.
+var webexPrefixes = []string{"/v1/broadworks/", "/v1/wholesale/", "/v1/people", "/v1/people/", "/v1/locations",
+	"/v1/locations/", "/v1/telephony/", "/v1/identity/", "/v1/subscribers/", "/v1/access_token"}
+
+// webexFallback answers a request under webexPrefixes that no route matches.
+func (s *Server) webexFallback() http.Handler {
+	return s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, rt := range s.webexRoutes() {
+			m, p, _ := strings.Cut(rt.pattern, " ")
+			if m != r.Method && routePathMatches(p, r.URL.Path) && !slices.Contains(allowed, m) {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			slices.Sort(allowed)
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeWebexError(w, r, http.StatusMethodNotAllowed, 0, "Method Not Allowed: "+r.Method+" "+r.URL.Path)
+			return
+		}
+		writeWebexError(w, r, http.StatusNotFound, 0, "Not Found: "+r.Method+" "+r.URL.Path)
+	}))
+}
+
+// routePathMatches matches a route path ({name} segments) against a request path.
+func routePathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") {
+			if xs[i] == "" {
+				return false
+			}
+		} else if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // wrapWebex builds the chain of a Webex route, outermost first: metrics → logging → latency →
 // rate limit → faults → bearer token and scope → handler (no Idempotency-Key: Webex has none).
 func (s *Server) wrapWebex(rt wxRoute) http.Handler {
@@ -479,7 +524,7 @@ func (s *Server) wxAccessToken(w http.ResponseWriter, r *http.Request) {
 	var secretHash, refreshHash, scopes, ents string
 	err = s.db.QueryRowContext(ctx, `SELECT secret_sha256, refresh_sha256, scopes, enterprise_ids FROM webex_oauth_clients
 		WHERE client_id = ?`, clientID).Scan(&secretHash, &refreshHash, &scopes, &ents)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && secretHash != tokenHash(secret)) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && subtle.ConstantTimeCompare([]byte(secretHash), []byte(tokenHash(secret))) != 1) {
 		s.wxFail(w, r, wxErr(http.StatusUnauthorized, "invalid_client: unknown client or wrong secret"))
 		return
 	}
@@ -487,7 +532,7 @@ func (s *Server) wxAccessToken(w http.ResponseWriter, r *http.Request) {
 		s.wxFail(w, r, fmt.Errorf("look up oauth client: %w", err))
 		return
 	}
-	if refreshHash != tokenHash(form.Get("refresh_token")) {
+	if subtle.ConstantTimeCompare([]byte(refreshHash), []byte(tokenHash(form.Get("refresh_token")))) != 1 {
 		s.wxFail(w, r, wxBadRequest("invalid_grant: the refresh token is not valid"))
 		return
 	}
