@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +95,52 @@ func FuzzWebexCursor(f *testing.F) {
 
 func cursorRequest(cursor string) *http.Request {
 	return httptest.NewRequest("GET", "/v1/people?cursor="+url.QueryEscape(cursor), nil)
+}
+
+// TestWebexMigrationKeepsActivations upgrades a database of schema version 12 (before the Webex
+// step) that holds an activation: the rebuilt activations table keeps every column.
+func TestWebexMigrationKeepsActivations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v12.db")
+	all := migrations
+	migrations = all[:12]
+	s, err := New(Options{DBPath: path})
+	migrations = all
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO enterprises (id, name, created_at) VALUES ('ent_x', 'X', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO groups (id, enterprise_id, name, time_zone, created_at) VALUES ('grp_x', 'ent_x', 'G', 'UTC', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO users (id, enterprise_id, group_id, first_name, last_name, email, email_norm, created_at, updated_at)
+			VALUES ('usr_x', 'ent_x', 'grp_x', 'A', 'B', 'a@x.example', 'a@x.example', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO jobs (id, enterprise_id, kind, user_id, status, created_at, updated_at)
+			VALUES ('job_x', 'ent_x', 'activation', 'usr_x', 'succeeded', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO activations (user_id, status, package, send_activation_email, email_subject, error_code, job_id, created_at,
+			updated_at, invitations_sent, last_invited_at, accepted_email) VALUES ('usr_x', 'provisioned', 'webex_suite', 1, 'Hi', '',
+			'job_x', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 2, '2026-01-01T12:00:00Z', 'a@x.example')`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = New(Options{DBPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	var status, pkg, subject, invitedAt, accepted string
+	var sent int
+	if err := s.db.QueryRow(`SELECT status, package, email_subject, invitations_sent, last_invited_at, accepted_email
+		FROM activations WHERE user_id = 'usr_x'`).Scan(&status, &pkg, &subject, &sent, &invitedAt, &accepted); err != nil {
+		t.Fatal(err)
+	}
+	if status != "provisioned" || pkg != "webex_suite" || subject != "Hi" || sent != 2 || invitedAt != "2026-01-01T12:00:00Z" || accepted != "a@x.example" {
+		t.Errorf("after the upgrade: %s %s %s %d %s %s", status, pkg, subject, sent, invitedAt, accepted)
+	}
+	if _, err := s.db.Exec(`UPDATE activations SET status = 'pending_user_migration' WHERE user_id = 'usr_x'`); err != nil {
+		t.Errorf("the new status is refused: %v", err)
+	}
 }
