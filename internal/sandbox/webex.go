@@ -51,7 +51,23 @@ package sandbox
 //   - a person created without locationId is placed in the enterprise's first group (users need
 //     one); new people need firstName and lastName;
 //   - the activation-email job counts sent/skipped/failed as the reference invitations job does;
-//     its errors are the users of the job that had no email (as of now).
+//     its errors are the users of the job that had no email (as of now);
+//   - packages: Webex for BroadWorks softphone, basic, standard, premium are the store's
+//     webex_voice, webex_calling, webex_meetings, webex_suite; wholesale provisions those four
+//     (cx_essentials, webex_calling_standard, … are refused with 400);
+//   - a wholesale DELETE removes the person too (User Hub's "delete user"); moving a subscriber
+//     or person to another location, alternate numbers, forwarding to voicemail and business
+//     continuity are not emulated (400);
+//   - the precheck (…/subscribers/validate) answers infoCode 101 for an email of a Webex
+//     account of another organisation (the consent flow will apply), 409 for an email of another
+//     user of the partner;
+//   - a number's emergency address is the E911 address of the user it is assigned to (400 for an
+//     unassigned number); the lookup answers {"addresses": [normalised address]};
+//   - a request under a Webex path prefix that no route serves gets a Webex 404 (405 with Allow
+//     when another method of the path is served);
+//   - flow-through provisioning (flowThroughSubscribe) creates a basic subscriber with
+//     provisioningId "flow-through" when the OCI-P front-end enables Integrated IM&P on a user
+//     with an email.
 //
 // Faults, latency and the rate limit apply to these routes as to the reference ones, with Webex
 // error bodies (429 with Retry-After).
