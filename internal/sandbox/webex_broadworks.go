@@ -745,29 +745,24 @@ func (s *Server) bwListSubscribers(w http.ResponseWriter, r *http.Request) {
 	if v := qv.Get("selfActivated"); v == "true" {
 		where = append(where, "0") // the emulator has no self-activated subscribers
 	}
-	var statuses []string
 	if v := qv.Get("status"); v != "" {
-		for _, st := range strings.Split(v, ",") {
+		sts := strings.Split(v, ",")
+		for _, st := range sts {
 			if !slices.Contains(bwSubscriberStatuses, st) {
 				s.wxFail(w, r, wxBadRequest("Invalid Parameter Value: status"))
 				return
 			}
-			statuses = append(statuses, st)
+			args = append(args, st)
 		}
+		// filtered on the Webex status (a queued activation shows as the state it moves to next)
+		where = append(where, `(CASE WHEN a.status <> 'queued' THEN a.status WHEN u.email = '' THEN 'pending_email_input'
+			ELSE 'pending_email_validation' END) IN (`+placeholders(len(sts))+`)`)
 	}
-	rows, err := queryAll(ctx, s.q(ctx), subscriberSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY u.id`, args, scanSubscriber)
+	page, err := queryAll(ctx, s.q(ctx), subscriberSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY u.id LIMIT ?`,
+		append(args, maxN+1), scanSubscriber)
 	if err != nil {
 		s.wxFail(w, r, err)
 		return
-	}
-	var page []*subscriberRow
-	for _, x := range rows { // status is filtered on the Webex status (a queued activation shows another)
-		if statuses == nil || slices.Contains(statuses, x.webexStatus()) {
-			page = append(page, x)
-			if len(page) > maxN {
-				break
-			}
-		}
 	}
 	page = wxCursorPage(w, r, maxN, page, func(x *subscriberRow) string { return x.UserID })
 	views := make([]bwSubscriberView, len(page))

@@ -169,6 +169,13 @@ func TestBroadWorksSubscriberWithoutEmail(t *testing.T) {
 	if sub["status"] != "pending_email_input" {
 		t.Fatalf("status %v", sub["status"])
 	}
+	// Still queued in the store: the status filter uses the status the subscriber shows.
+	if items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?status=pending_email_input", wxToken, nil)).items(t); len(items) != 1 {
+		t.Errorf("status filter on a queued activation: %v", items)
+	}
+	if items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?status=pending_email_validation", wxToken, nil)).items(t); len(items) != 0 {
+		t.Errorf("status filter: %v", items)
+	}
 	e.tick(2)
 	path := "/v1/broadworks/subscribers/" + sub["id"].(string)
 	if got := e.getJSON(path, wxToken)["status"]; got != "pending_email_input" {
