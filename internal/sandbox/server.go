@@ -197,6 +197,9 @@ func (s *Server) buildHandler() http.Handler {
 	for _, rt := range s.webexRoutes() { // the Webex front-end (webex.go)
 		mux.Handle(rt.pattern, s.wrapWebex(rt))
 	}
+	for _, p := range webexPrefixes {
+		mux.Handle(p, s.webexFallback())
+	}
 	mux.Handle("/", s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, codeNotFound, "", "no such route: "+r.Method+" "+r.URL.Path)
 	})))
