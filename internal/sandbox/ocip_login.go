@@ -289,7 +289,11 @@ func loginBody(a *ocipAdmin) func(w *xw) {
 }
 
 func ocipLogin14sp4(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
-	a, err := s.ocipCheckLogin(ctx, c, c.str("plainTextPassword"), c.str("signedPassword"))
+	plain := ""
+	if k := c.n.child("plainTextPassword"); k != nil {
+		plain = k.text
+	}
+	a, err := s.ocipCheckLogin(ctx, c, plain, c.str("signedPassword"))
 	if err != nil {
 		return nil, err
 	}
