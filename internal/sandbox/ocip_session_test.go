@@ -344,3 +344,22 @@ func TestOCIPSchemaCheckBites(t *testing.T) {
 		t.Fatal("a UserGetResponse23V2 with one element passed the schema check")
 	}
 }
+
+func TestOCIPWSDL(t *testing.T) {
+	e := newEnv(t)
+	r := e.request("GET", OCIPSOAPPath+"?wsdl", "", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	root, err := parseXML(r.body, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := root.child("service").child("port").child("address")
+	if port == nil || port.attrs["location"] != e.url+OCIPSOAPPath {
+		t.Fatalf("wsdl %s", r.body)
+	}
+	if r := e.request("PUT", OCIPSOAPPath, "", "x"); r.status != http.StatusMethodNotAllowed {
+		t.Fatalf("PUT: status %d", r.status)
+	}
+}
