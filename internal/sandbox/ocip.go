@@ -455,6 +455,9 @@ func (s *Server) ocipProcess(ctx context.Context, scope string, doc *ocipDoc, so
 	answers := make([]string, 0, len(doc.commands))
 	for i, n := range doc.commands {
 		typ := n.attrs["xsi:type"]
+		if ocipIsWrite(typ) {
+			s.metrics.addWrite()
+		}
 		cmd, known := ocipCommands[typ]
 		if soap && i == 0 && sess.admin == nil && (!known || !cmd.loginFree) {
 			return "", true
@@ -462,6 +465,17 @@ func (s *Server) ocipProcess(ctx context.Context, scope string, doc *ocipDoc, so
 		answers = append(answers, s.ocipRunCommand(ctx, sess, n, doc.idName))
 	}
 	return ocipReplyDoc(doc.idName, doc.idValue, answers), false
+}
+
+// ocipIsWrite reports whether a command type changes the store (for WriteCount): the
+// Add/Modify/Delete/Activate/Assign/Unassign requests.
+func ocipIsWrite(typ string) bool {
+	for _, verb := range []string{"Add", "Modify", "Delete", "Activate", "Assign", "Unassign"} {
+		if strings.Contains(typ, verb+"Request") || strings.Contains(typ, verb+"ListRequest") {
+			return true
+		}
+	}
+	return false
 }
 
 // ocipRunCommand answers one command.

@@ -363,3 +363,26 @@ func TestOCIPWSDL(t *testing.T) {
 		t.Fatalf("PUT: status %d", r.status)
 	}
 }
+
+// TestOCIPWriteCount: OCI-P write commands count as writes (a plan must send none), reads do not.
+func TestOCIPWriteCount(t *testing.T) {
+	for _, kind := range ocipTransports {
+		t.Run(kind, func(t *testing.T) {
+			e := newOCIPEnv(t)
+			c := e.admin(t, kind)
+			e.s.ResetMetrics()
+			c.do(cmd("UserGetListInGroupRequest", "<serviceProviderId>ent_acme</serviceProviderId><GroupId>grp_denver</GroupId>"),
+				cmd("GroupDnGetAssignmentListRequest18", "<serviceProviderId>ent_acme</serviceProviderId><groupId>grp_denver</groupId>"),
+				cmd("UserGetRequest23V2", userIDBody(acmeUserID)))
+			if n := e.s.WriteCount(); n != 0 {
+				t.Fatalf("reads counted %d writes", n)
+			}
+			c.do(cmd("UserAddRequest22V2", addUserBody(acmeUserID, "Ada", "Lovelace", "")),
+				cmd("UserServiceAssignListRequest", userIDBody(acmeUserID)+"<serviceName>Integrated IMP</serviceName>"),
+				cmd("UserServiceUnassignListRequest", userIDBody(acmeUserID)+"<serviceName>Integrated IMP</serviceName>"))
+			if n := e.s.WriteCount(); n != 3 {
+				t.Fatalf("WriteCount %d after 3 write commands", n)
+			}
+		})
+	}
+}
