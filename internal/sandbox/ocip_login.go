@@ -279,7 +279,7 @@ func loginBody(a *ocipAdmin) func(w *xw) {
 		w.el("locale", "en_US")
 		w.el("encoding", "ISO-8859-1")
 		w.opt("serviceProviderId", a.enterpriseID)
-		w.bool("isEnterprise", true)
+		w.bool("isEnterprise", a.enterpriseID != "") // every service provider here is an enterprise
 		domain := "ocip.example"
 		if _, d, ok := strings.Cut(a.username, "@"); ok && d != "" {
 			domain = d
