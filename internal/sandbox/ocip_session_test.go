@@ -386,3 +386,33 @@ func TestOCIPWriteCount(t *testing.T) {
 		})
 	}
 }
+
+// TestOCIPCommandSpecsMatchSchema: every command the emulator answers is a request type of the
+// R25 schema, and its element list (order, required, repeatable) is the schema's.
+func TestOCIPCommandSpecsMatchSchema(t *testing.T) {
+	s := r25Schema(t)
+	if len(ocipCommands) < 30 {
+		t.Fatalf("only %d commands registered", len(ocipCommands))
+	}
+	for typ, c := range ocipCommands {
+		ti, ok := s.Type(typ)
+		if !ok || !s.DerivesFrom(typ, "c:OCIRequest") {
+			t.Errorf("%s is not a request type of the schema", typ)
+			continue
+		}
+		var want []string
+		for _, f := range ti.Fields {
+			spec := f.Name
+			if f.Min >= 1 && !f.InChoice {
+				spec += "!"
+			}
+			if f.Max != 1 {
+				spec += "*"
+			}
+			want = append(want, spec)
+		}
+		if got := strings.Join(strings.Fields(c.fields), " "); got != strings.Join(want, " ") {
+			t.Errorf("%s:\n got %s\nwant %s", typ, got, strings.Join(want, " "))
+		}
+	}
+}
