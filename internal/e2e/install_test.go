@@ -262,7 +262,7 @@ resource "ucprov_user" "newcomer" {
   group_id   = "grp_denver"
   first_name = "New"
   last_name  = "Comer"
-  email      = "`+email+`"
+  email      = "` + email + `"
   time_zone  = "America/Denver"
 }
 
