@@ -40,13 +40,19 @@ func init() {
 // oldPasscode is "only used in XS data mode" and ignored.
 func ocipPasscodeModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
 	passcode := c.n.child("newPasscode").text
-	hash := hashSecret(passcode)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	if _, err := ocipFindUser(ctx, s.q(ctx), c.str("userId")); err != nil { // authorise before hashing
+		return nil, err
+	}
+	hash, err := s.hashSecret(ctx, passcode)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := ocipFindUser(ctx, tx, c.str("userId"))
 		if err != nil {
 			return err
 		}
-		vs, err := passcodeViolations(ctx, tx, u, passcode)
+		vs, err := s.passcodeViolations(ctx, tx, u, passcode)
 		if err != nil {
 			return err
 		}
@@ -65,8 +71,14 @@ func ocipPasscodeModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, 
 // without oldPassword; the old password is not compared).
 func ocipPasswordModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
 	pw := c.n.child("newPassword").text
-	hash := hashSecret(pw)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	if _, err := ocipFindUser(ctx, s.q(ctx), c.str("userId")); err != nil { // authorise before hashing
+		return nil, err
+	}
+	hash, err := s.hashSecret(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := ocipFindUser(ctx, tx, c.str("userId"))
 		if err != nil {
 			return err
@@ -234,6 +246,11 @@ func (s *Server) ocipFlowThrough(ctx context.Context, tx *sql.Tx, u *user) error
 		accepted_email) VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, activationQueued, activationPackages[0], j.ID, now, now, accepted)
 	if err != nil {
 		return fmt.Errorf("flow-through activation: %w", err)
+	}
+	// The Webex for BroadWorks subscriber of the user (webex_broadworks.go shows it).
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO webex_subscribers (user_id, front_end, provisioning_id, language,
+		timezone) VALUES (?, 'broadworks', 'flow-through', '', '')`, u.ID); err != nil {
+		return fmt.Errorf("flow-through subscriber: %w", err)
 	}
 	return nil
 }

@@ -79,6 +79,9 @@ func TestTrackingIDOnEveryRequestAndLogged(t *testing.T) {
 		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
 			t.Errorf("Authorization %q", got)
 		}
+		if got := r.Header.Get("User-Agent"); got != DefaultUserAgent {
+			t.Errorf("User-Agent %q", got)
+		}
 		if n == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
@@ -282,7 +285,7 @@ func Test429RetryAfter(t *testing.T) {
 	if wait := second.Sub(first); wait < time.Second {
 		t.Errorf("retried after %s, before the Retry-After of 1s", wait)
 	}
-	if c.limiter.rate() == 0 {
+	if c.limiter.Rate() == 0 {
 		t.Error("the 429 did not engage the client-side rate limit")
 	}
 }
