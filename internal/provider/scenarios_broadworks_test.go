@@ -42,7 +42,7 @@ func TestAccBroadWorksProvider_credentials(t *testing.T) {
 			{
 				Config:      sb.BroadWorksConfigAs(acctest.OCIPOverTCP, sandbox.DemoOCIPAdmin, "wrong-password", sandbox.DemoWebexToken) + user,
 				PlanOnly:    true,
-				ExpectError: errRe("Credentials refused", "broadworks platform refused", "[Error 4962] Invalid password"),
+				ExpectError: errRe("Credentials refused", "broadworks platform", "refused the credentials", "[Error 4962] Invalid password"),
 			},
 			{
 				Config:      sb.BroadWorksConfigAs(acctest.OCIPOverSOAP, sandbox.DemoOCIPAdmin, sandbox.DemoOCIPPassword, "subscribers-only") + user,

@@ -151,6 +151,14 @@ func (p *Platform) GetActivation(ctx context.Context, userID string) (*platform.
 	return activationOf(s), nil
 }
 
+// AdoptActivation implements platform.ActivationAdopter: the activation of a user whose Integrated
+// IMP this process turned on was made by flow-through provisioning for this configuration.
+func (p *Platform) AdoptActivation(userID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.impOn[userID]
+}
+
 // ReadActivation implements platform.Activations (from the enterprise's subscriber list).
 func (p *Platform) ReadActivation(ctx context.Context, ent, userID string) (*platform.Activation, error) {
 	p.mu.Lock()

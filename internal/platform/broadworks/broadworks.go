@@ -86,6 +86,7 @@ type Platform struct {
 	dirty       map[string]bool            // user ids written by this process: read again
 	created     map[string]*platform.User  // users created by this process, until written again
 	createdHere map[string]bool
+	impOn       map[string]bool      // users whose Integrated IMP this process turned on (flow-through)
 	userEnt     map[string]string    // user id → enterprise
 	spLists     map[string][]listRow // enterprise → user list
 	subLists    map[string]map[string]*webex.BroadWorksSubscriber
@@ -127,7 +128,7 @@ func newPlatform(oc ocip.Doer, wx *webex.Client, cfg Config) *Platform {
 	return &Platform{
 		oc: oc, wx: wx, batch: newBatcher(oc, w), spDflt: cfg.ServiceProviderID, pollMin: 500 * time.Millisecond,
 		groups: map[string]*platform.Group{}, groupDom: map[string]string{}, spGroups: map[string]bool{},
-		users: map[string]*userEntry{}, dirty: map[string]bool{}, created: map[string]*platform.User{}, createdHere: map[string]bool{},
+		users: map[string]*userEntry{}, dirty: map[string]bool{}, created: map[string]*platform.User{}, createdHere: map[string]bool{}, impOn: map[string]bool{},
 		userEnt: map[string]string{}, spLists: map[string][]listRow{},
 		subLists: map[string]map[string]*webex.BroadWorksSubscriber{}, wxEnts: map[string]*webex.BroadWorksEnterprise{},
 		rules: map[string]*platform.PasscodeRules{}, inv: map[string][]platform.InventoryNumber{}, groupRules: map[string]*platform.PasscodeRules{},

@@ -15,7 +15,7 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
 
-func TestUserIDCandidates(t *testing.T) {
+func TestBroadWorksUserIDCandidates(t *testing.T) {
 	for _, c := range []struct {
 		in   platform.UserInput
 		want string
@@ -37,7 +37,7 @@ func TestUserIDCandidates(t *testing.T) {
 	}
 }
 
-func FuzzLocalPart(f *testing.F) {
+func FuzzBroadWorksLocalPart(f *testing.F) {
 	for _, s := range []string{"ada@x", "", "..@..", "Ä.ö@ü", "a b c"} {
 		f.Add(s, "First", "Last")
 	}
@@ -49,7 +49,7 @@ func FuzzLocalPart(f *testing.F) {
 	})
 }
 
-func TestExpandDNs(t *testing.T) {
+func TestBroadWorksExpandDNs(t *testing.T) {
 	if got := expandDNs("+1-7205551200"); len(got) != 1 || got[0] != "+17205551200" {
 		t.Errorf("single: %v", got)
 	}
@@ -62,7 +62,7 @@ func TestExpandDNs(t *testing.T) {
 	}
 }
 
-func FuzzExpandDNs(f *testing.F) {
+func FuzzBroadWorksExpandDNs(f *testing.F) {
 	for _, s := range []string{"+1-7205551200", "+1-1 - +1-9", "a - b", " - ", "+33-634333200 - +33-634333299"} {
 		f.Add(s)
 	}
@@ -73,7 +73,7 @@ func FuzzExpandDNs(f *testing.F) {
 	})
 }
 
-func TestStrictest(t *testing.T) {
+func TestBroadWorksStrictest(t *testing.T) {
 	a := &platform.PasscodeRules{MinLength: 4, MaxLength: 8, MaxRepeatedDigits: 0, MaxSequenceLength: 3, PasswordMinLength: 6}
 	b := &platform.PasscodeRules{MinLength: 6, MaxLength: 10, MaxRepeatedDigits: 2, BlockUserNumber: true, PasswordMinLength: 8}
 	got := strictest([]*platform.PasscodeRules{a, b})
@@ -86,7 +86,7 @@ func TestStrictest(t *testing.T) {
 	}
 }
 
-func TestActivationStatus(t *testing.T) {
+func TestBroadWorksActivationStatus(t *testing.T) {
 	for in, want := range map[string]string{
 		"pending_email_input": "pending_email_input", "pending_email_validation": "pending_email_validation",
 		"pending_user_migration": "pending_email_validation", "provisioning": "provisioning", "updating": "provisioning",
@@ -111,7 +111,7 @@ func TestActivationStatus(t *testing.T) {
 	}
 }
 
-func TestConvOCIP(t *testing.T) {
+func TestBroadWorksConvOCIP(t *testing.T) {
 	for code, want := range map[int]struct {
 		status int
 		code   string
@@ -139,7 +139,7 @@ func TestConvOCIP(t *testing.T) {
 	}
 }
 
-func TestConvWebex(t *testing.T) {
+func TestBroadWorksConvWebex(t *testing.T) {
 	if !platform.HasCode(convWebex(&webex.Error{Status: 409, Codes: []int{10022}}), "already_activated") {
 		t.Error("10022 is already_activated")
 	}
@@ -152,7 +152,7 @@ func TestConvWebex(t *testing.T) {
 	}
 }
 
-func TestCheckMatch(t *testing.T) {
+func TestBroadWorksCheckMatch(t *testing.T) {
 	for _, c := range []struct {
 		ifMatch, etag string
 		ok            bool
@@ -221,7 +221,7 @@ func newFake() (*fakeBW, *Platform) {
 	return f, Wrap(f, nil, Config{ServiceProviderID: "ent_acme", BatchWindow: time.Millisecond})
 }
 
-func TestCreateUserDerivedID(t *testing.T) {
+func TestBroadWorksCreateUserDerivedID(t *testing.T) {
 	f, p := newFake()
 	in := platform.UserInput{GroupID: "grp_denver", FirstName: "Ada", LastName: "Lovelace", Email: "ada@acme.example"}
 	u, err := p.CreateUser(context.Background(), "ent_acme", in)
@@ -237,7 +237,7 @@ func TestCreateUserDerivedID(t *testing.T) {
 	}
 }
 
-func TestCreateUserTakenIDGoesToNextCandidate(t *testing.T) {
+func TestBroadWorksCreateUserTakenIDGoesToNextCandidate(t *testing.T) {
 	f, p := newFake()
 	f.users["ada@acme.invalid"] = &ocip.UserGetResponse23V2{ServiceProviderId: "ent_acme", GroupId: "grp_denver", UserId: "ada@acme.invalid",
 		FirstName: "Ada", LastName: "Byron", TimeZone: "America/Denver"}
@@ -250,7 +250,7 @@ func TestCreateUserTakenIDGoesToNextCandidate(t *testing.T) {
 	}
 }
 
-func TestCreateUserLostAnswerAdoptsNeverDuplicates(t *testing.T) {
+func TestBroadWorksCreateUserLostAnswerAdoptsNeverDuplicates(t *testing.T) {
 	f, p := newFake()
 	if _, err := p.groupIn(context.Background(), "ent_acme", "grp_denver"); err != nil {
 		t.Fatal(err)
@@ -266,7 +266,7 @@ func TestCreateUserLostAnswerAdoptsNeverDuplicates(t *testing.T) {
 	}
 }
 
-func TestCreateUserAllCandidatesTaken(t *testing.T) {
+func TestBroadWorksCreateUserAllCandidatesTaken(t *testing.T) {
 	f, p := newFake()
 	in := platform.UserInput{GroupID: "grp_denver", FirstName: "Ada", LastName: "Lovelace"}
 	for _, id := range UserIDCandidates(in, "acme.invalid") {
@@ -278,7 +278,7 @@ func TestCreateUserAllCandidatesTaken(t *testing.T) {
 	}
 }
 
-func TestBatcherSharesDocuments(t *testing.T) {
+func TestBroadWorksBatcherSharesDocuments(t *testing.T) {
 	f, p := newFake()
 	for i := range 20 {
 		id := fmt.Sprintf("u%d@acme.invalid", i)
@@ -323,7 +323,7 @@ func TestBatcherSharesDocuments(t *testing.T) {
 	}
 }
 
-func TestLacks(t *testing.T) {
+func TestBroadWorksLacks(t *testing.T) {
 	p := Wrap(&fakeBW{}, nil, Config{})
 	for _, f := range []platform.Feature{platform.FeaturePortalPassword, platform.FeatureIMP, platform.FeatureDirectorySync,
 		platform.FeatureCallingLineIDNames, platform.FeaturePagerNumber, platform.FeatureDepartment, platform.FeatureResetUser} {
@@ -338,7 +338,7 @@ func TestLacks(t *testing.T) {
 	}
 }
 
-func TestNeutraliseAndSort(t *testing.T) {
+func TestBroadWorksNeutraliseAndSort(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+17205551200": "+17205551200", "+1-720": "'+1-720", "ada": "ada", "": ""} {
 		if got := neutralise(in); got != want {
 			t.Errorf("neutralise(%q) = %q", in, got)

@@ -166,6 +166,7 @@ func (p *Platform) SetIMP(ctx context.Context, userID string, enabled bool, o pl
 		// process is no longer known to have no activation (CreatedHere).
 		p.mu.Lock()
 		delete(p.createdHere, userID)
+		p.impOn[userID] = true
 		p.mu.Unlock()
 	}
 	resps, err := p.oc.Do(ctx, cmds...)
