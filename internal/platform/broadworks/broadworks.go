@@ -52,6 +52,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocip"
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
@@ -64,7 +65,7 @@ type Config struct {
 	Webex webex.Config
 	// ServiceProviderID is the default enterprise (used to find a group by its id alone).
 	ServiceProviderID string
-	// BatchWindow is how long a per-user read waits for others to share its document (default 5 ms).
+	// BatchWindow is how long a per-user read waits for others to share its document (default 20 ms).
 	BatchWindow time.Duration
 }
 
@@ -78,6 +79,9 @@ type Platform struct {
 	spDflt  string
 	pollMin time.Duration
 
+	svc    svcState           // Integrated IMP and call forwarding prefetch (prefetch.go)
+	flight singleflight.Group // concurrent reads of one group or one enterprise list share one request
+
 	mu          sync.Mutex
 	groups      map[string]*platform.Group // group id → group
 	groupDom    map[string]string          // group id → default domain
@@ -86,9 +90,11 @@ type Platform struct {
 	dirty       map[string]bool            // user ids written by this process: read again
 	created     map[string]*platform.User  // users created by this process, until written again
 	createdHere map[string]bool
-	impOn       map[string]bool      // users whose Integrated IMP this process turned on (flow-through)
-	userEnt     map[string]string    // user id → enterprise
-	spLists     map[string][]listRow // enterprise → user list
+	impOn       map[string]bool        // users whose Integrated IMP this process turned on (flow-through)
+	place       map[string]userPlace   // user id → service provider and group (they never change)
+	inflight    map[string]*userFlight // user id → the UserGetRequest23V2 in flight for Read*
+	userEnt     map[string]string      // user id → enterprise
+	spLists     map[string][]listRow   // enterprise → user list
 	subLists    map[string]map[string]*webex.BroadWorksSubscriber
 	wxEnts      map[string]*webex.BroadWorksEnterprise
 	rules       map[string]*platform.PasscodeRules
@@ -123,16 +129,18 @@ func Wrap(oc ocip.Doer, wx *webex.Client, cfg Config) *Platform {
 func newPlatform(oc ocip.Doer, wx *webex.Client, cfg Config) *Platform {
 	w := cfg.BatchWindow
 	if w <= 0 {
-		w = 5 * time.Millisecond
+		w = 20 * time.Millisecond
 	}
-	return &Platform{
+	p := &Platform{
 		oc: oc, wx: wx, batch: newBatcher(oc, w), spDflt: cfg.ServiceProviderID, pollMin: 500 * time.Millisecond,
 		groups: map[string]*platform.Group{}, groupDom: map[string]string{}, spGroups: map[string]bool{},
-		users: map[string]*userEntry{}, dirty: map[string]bool{}, created: map[string]*platform.User{}, createdHere: map[string]bool{}, impOn: map[string]bool{},
+		users: map[string]*userEntry{}, dirty: map[string]bool{}, created: map[string]*platform.User{}, createdHere: map[string]bool{}, impOn: map[string]bool{}, place: map[string]userPlace{}, inflight: map[string]*userFlight{},
 		userEnt: map[string]string{}, spLists: map[string][]listRow{},
 		subLists: map[string]map[string]*webex.BroadWorksSubscriber{}, wxEnts: map[string]*webex.BroadWorksEnterprise{},
 		rules: map[string]*platform.PasscodeRules{}, inv: map[string][]platform.InventoryNumber{}, groupRules: map[string]*platform.PasscodeRules{},
 	}
+	p.svc.init()
+	return p
 }
 
 // SetPoll sets the first interval of the activation and job waits (tests).

@@ -65,11 +65,11 @@ func numberFromRow(r ocip.Response, id string) (*platform.Number, error) {
 // GetNumber implements platform.Numbers: the user (for its group), then its row of the group's
 // user list (number, extension, activation).
 func (p *Platform) GetNumber(ctx context.Context, userID string) (*platform.Number, error) {
-	e, err := p.getUser(ctx, userID)
+	pl, err := p.placeOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	resps, err := p.oc.Do(ctx, userRowRequest(e.resp.ServiceProviderId, e.resp.GroupId, userID))
+	resps, err := p.oc.Do(ctx, userRowRequest(pl.sp, pl.grp, userID))
 	if err != nil {
 		return nil, convOCIP(err)
 	}
@@ -107,11 +107,11 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 	if in.PhoneNumber == "" && in.Extension == "" {
 		return nil, badInput("phoneNumber", "a phone number or an extension is required")
 	}
-	e, err := p.getUser(ctx, userID)
+	pl, err := p.placeOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	sp, grp := e.resp.ServiceProviderId, e.resp.GroupId
+	sp, grp := pl.sp, pl.grp
 	if o.IfMatch != "" && o.IfMatch != "*" {
 		cur, err := p.GetNumber(ctx, userID)
 		etag := ""

@@ -2,7 +2,6 @@ package broadworks
 
 import (
 	"context"
-	"sync"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocip"
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
@@ -64,11 +63,15 @@ func streetAddress(a platform.Address) *ocip.StreetAddress {
 
 // PutE911 implements platform.Services (UserModifyRequest22 address, every part written).
 func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Address, o platform.WriteOptions) (*platform.E911, error) {
-	cur, err := p.getUser(ctx, userID)
+	pl, err := p.placeOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	if o.IfMatch != "" && o.IfMatch != "*" {
+		cur, err := p.getUser(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
 		etag := ""
 		if e, err := e911Of(userID, cur.resp.Address); err == nil {
 			etag = e.ETag
@@ -77,7 +80,7 @@ func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Add
 			return nil, err
 		}
 	}
-	u, err := p.modifyAndGet(ctx, cur.user.EnterpriseID, ocip.UserModifyRequest22{UserId: userID, Address: streetAddress(addr)})
+	u, err := p.modifyAndGet(ctx, pl.sp, ocip.UserModifyRequest22{UserId: userID, Address: streetAddress(addr)})
 	if err != nil {
 		return nil, err
 	}
@@ -135,10 +138,13 @@ func (p *Platform) GetIMP(ctx context.Context, userID string) (*platform.IMP, er
 	return impOf(resps[0], ocip.Err(resps[0]))
 }
 
-// ReadIMP implements platform.Services (in a shared document).
+// ReadIMP implements platform.Services (prefetched with the services of the users read: prefetch.go).
 func (p *Platform) ReadIMP(ctx context.Context, _, userID string) (*platform.IMP, error) {
-	r, err := p.batch.do(ctx, ocip.UserIntegratedIMPGetRequest21sp1{UserId: userID})
-	return impOf(r, err)
+	e, err := p.services(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return impOf(e.imp, ocip.Err(e.imp))
 }
 
 // SetIMP implements platform.Services. On: the "Integrated IMP" service is assigned and turned on
@@ -381,26 +387,13 @@ func (p *Platform) GetCallForwarding(ctx context.Context, userID string) (*platf
 	return cfOf(resps)
 }
 
-// ReadCallForwarding implements platform.Services (in a document shared with other reads).
+// ReadCallForwarding implements platform.Services (prefetched: prefetch.go).
 func (p *Platform) ReadCallForwarding(ctx context.Context, _, userID string) (*platform.CallForwarding, error) {
-	reqs := cfGets(userID)
-	resps := make([]ocip.Response, len(reqs))
-	errs := make([]error, len(reqs))
-	var wg sync.WaitGroup
-	for i, r := range reqs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resps[i], errs[i] = p.batch.do(ctx, r)
-		}()
+	e, err := p.services(ctx, userID)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, convOCIP(err)
-		}
-	}
-	return cfOf(resps)
+	return cfOf(e.cf)
 }
 
 func outgoing(s string) ocip.Nillable[string] {

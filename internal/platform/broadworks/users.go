@@ -165,11 +165,17 @@ func (p *Platform) groupIn(ctx context.Context, sp, id string) (*platform.Group,
 		c := *g
 		return &c, nil
 	}
-	r, err := ocip.Call[*ocip.GroupGetResponse22V5](ctx, p.oc, ocip.GroupGetRequest22V5{ServiceProviderId: &sp, GroupId: &id})
+	v, err, _ := p.flight.Do("group "+sp+" "+id, func() (any, error) {
+		r, err := ocip.Call[*ocip.GroupGetResponse22V5](ctx, p.oc, ocip.GroupGetRequest22V5{ServiceProviderId: &sp, GroupId: &id})
+		if err != nil {
+			return nil, convOCIP(err)
+		}
+		return p.learnGroup(r), nil
+	})
 	if err != nil {
-		return nil, convOCIP(err)
+		return nil, err
 	}
-	out := p.learnGroup(r)
+	out := v.(platform.Group)
 	return &out, nil
 }
 
@@ -211,6 +217,16 @@ func deref(s *string) string {
 	return *s
 }
 
+// userPlace is where a user lives: its service provider and group (a user cannot move).
+type userPlace struct{ sp, grp string }
+
+// userFlight is a UserGetRequest23V2 in flight for Read*: concurrent reads of one user share it.
+type userFlight struct {
+	done chan struct{}
+	e    *userEntry
+	err  error
+}
+
 // remember records a UserGet answer for later reads.
 func (p *Platform) remember(r *ocip.UserGetResponse23V2, u platform.User) {
 	p.mu.Lock()
@@ -218,11 +234,28 @@ func (p *Platform) remember(r *ocip.UserGetResponse23V2, u platform.User) {
 	p.users[u.ID] = &userEntry{resp: r, user: u}
 	delete(p.dirty, u.ID)
 	p.userEnt[u.ID] = u.EnterpriseID
+	p.place[u.ID] = userPlace{sp: r.ServiceProviderId, grp: r.GroupId}
+}
+
+// placeOf is where user id lives, from what this process read (else one read).
+func (p *Platform) placeOf(ctx context.Context, id string) (userPlace, error) {
+	p.mu.Lock()
+	pl, ok := p.place[id]
+	p.mu.Unlock()
+	if ok {
+		return pl, nil
+	}
+	e, err := p.getUser(ctx, id)
+	if err != nil {
+		return userPlace{}, err
+	}
+	return userPlace{sp: e.resp.ServiceProviderId, grp: e.resp.GroupId}, nil
 }
 
 // wrote marks user id (of enterprise ent, "" = unknown) as written by this process: its next reads
 // go to the platform, as do the enterprise's lists.
 func (p *Platform) wrote(id, ent string) {
+	p.forgetServices(id)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if ent == "" {
@@ -257,6 +290,7 @@ func (p *Platform) entryOf(ctx context.Context, r *ocip.UserGetResponse23V2) (*u
 		return nil, err
 	}
 	p.remember(r, u)
+	p.saw(u.ID)
 	return &userEntry{resp: r, user: u}, nil
 }
 
@@ -265,10 +299,32 @@ func (p *Platform) entryOf(ctx context.Context, r *ocip.UserGetResponse23V2) (*u
 func (p *Platform) readUser(ctx context.Context, id string) (*userEntry, error) {
 	p.mu.Lock()
 	e, ok := p.users[id]
+	f, busy := p.inflight[id]
+	if !ok && !busy {
+		f = &userFlight{done: make(chan struct{})}
+		p.inflight[id] = f
+	}
 	p.mu.Unlock()
 	if ok {
 		return e, nil
 	}
+	if busy {
+		select {
+		case <-f.done:
+			return f.e, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f.e, f.err = p.readUserOnce(ctx, id)
+	p.mu.Lock()
+	delete(p.inflight, id)
+	p.mu.Unlock()
+	close(f.done)
+	return f.e, f.err
+}
+
+func (p *Platform) readUserOnce(ctx context.Context, id string) (*userEntry, error) {
 	resp, err := p.batch.do(ctx, ocip.UserGetRequest23V2{UserId: id})
 	if err != nil {
 		return nil, convOCIP(err)
@@ -677,10 +733,11 @@ func (p *Platform) spList(ctx context.Context, ent string) ([]listRow, error) {
 	if ok {
 		return rows, nil
 	}
-	rows, err := p.listUsers(ctx, ent, platform.UserFilter{})
+	v, err, _ := p.flight.Do("users of "+ent, func() (any, error) { return p.listUsers(ctx, ent, platform.UserFilter{}) })
 	if err != nil {
 		return nil, err
 	}
+	rows = v.([]listRow)
 	p.mu.Lock()
 	p.spLists[ent] = rows
 	for _, r := range rows {
