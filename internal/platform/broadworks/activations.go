@@ -282,9 +282,18 @@ func (p *Platform) DeleteActivation(ctx context.Context, userID string, o platfo
 
 // ResendInvitation implements platform.Activations: Webex for BroadWorks has no per-user resend
 // (StartInvitations runs the organisation's activation-email job).
-func (p *Platform) ResendInvitation(context.Context, string) (*platform.Activation, error) {
-	return nil, &platform.UnsupportedError{Platform: platform.NameBroadWorks, What: "resending one user's invitation",
-		Why: "use ucprov_invitations (the enterprise's activation-email job)"}
+// A provisioned user has nothing to resend (already_provisioned).
+func (p *Platform) ResendInvitation(ctx context.Context, userID string) (*platform.Activation, error) {
+	a, err := p.GetActivation(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == platform.ActivationProvisioned {
+		return nil, &platform.Error{Status: http.StatusConflict, Code: "already_provisioned", Platform: platform.NameBroadWorks,
+			Message: "the user is provisioned: there is no activation email to send again"}
+	}
+	return nil, &platform.UnsupportedError{Platform: platform.NameBroadWorks, What: "resending one user's activation email",
+		Why: "Webex for BroadWorks resends activation emails for the whole organisation: use ucprov_invitations"}
 }
 
 // ValidateActivation implements platform.Activations (POST /broadworks/subscribers/validate).
