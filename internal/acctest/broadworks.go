@@ -57,12 +57,14 @@ provider "ucprov" {
 `, s.OCIPEndpoint(transport), username, password, Enterprise, s.URL()+"/v1", webexToken)
 }
 
-// OCIPEndpoint is the sandbox's OCI-P endpoint for transport.
+// OCIPEndpoint is the provider's OCI-P endpoint for transport: the sandbox's TCP listener, or for
+// SOAP the checking proxy in front of the sandbox (every document checked against the R25 schema,
+// ocipcheck.go).
 func (s *Sandbox) OCIPEndpoint(transport string) string {
 	if transport == OCIPOverTCP {
 		return "tcp://" + s.OCIPAddr()
 	}
-	return s.OCIPSOAPURL()
+	return s.ocipCheckingProxy()
 }
 
 // OCIP is an OCI-P client (SOAP) logged in as the demo system administrator, for changes and
