@@ -92,7 +92,7 @@ func (p *Platform) webexEnterprise(ctx context.Context, ent string) (*webex.Broa
 	if ok {
 		return e, nil
 	}
-	e, err := p.wx.FindBroadWorksEnterprise(ctx, ent)
+	err := wxRepeat(ctx, func() (err error) { e, err = p.wx.FindBroadWorksEnterprise(ctx, ent); return err })
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -108,7 +108,14 @@ func webexEnterpriseFilterAll() webex.BroadWorksEnterpriseFilter {
 
 // findSubscriber is the subscriber of BroadWorks user userID (404 when none).
 func (p *Platform) findSubscriber(ctx context.Context, userID string) (*webex.BroadWorksSubscriber, error) {
-	subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{UserID: userID})
+	if p.wx == nil { // a platform wrapped without Webex (tests)
+		return nil, notFound("webex subscriber of user " + userID)
+	}
+	var subs []webex.BroadWorksSubscriber
+	err := wxRepeat(ctx, func() (err error) {
+		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{UserID: userID})
+		return err
+	})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -128,7 +135,11 @@ func (p *Platform) subList(ctx context.Context, ent string) (map[string]*webex.B
 	if ok {
 		return m, nil
 	}
-	subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+	var subs []webex.BroadWorksSubscriber
+	err := wxRepeat(ctx, func() (err error) {
+		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+		return err
+	})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -151,12 +162,18 @@ func (p *Platform) GetActivation(ctx context.Context, userID string) (*platform.
 	return activationOf(s), nil
 }
 
-// AdoptActivation implements platform.ActivationAdopter: the activation of a user whose Integrated
-// IMP this process turned on was made by flow-through provisioning for this configuration.
-func (p *Platform) AdoptActivation(userID string) bool {
+// AdoptActivation implements platform.ActivationAdopter: the subscriber of a user whose Integrated
+// IMP is on (turned on by this process, or read so now) is flow-through provisioning's, the one a
+// ucprov_activation of the user describes.
+func (p *Platform) AdoptActivation(ctx context.Context, userID string) bool {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.impOn[userID]
+	on := p.impOn[userID]
+	p.mu.Unlock()
+	if on {
+		return true
+	}
+	imp, err := p.GetIMP(ctx, userID)
+	return err == nil && imp.Enabled
 }
 
 // ReadActivation implements platform.Activations (from the enterprise's subscriber list).
@@ -202,7 +219,7 @@ func (p *Platform) CreateActivation(ctx context.Context, userID string, in platf
 	p.wrote(userID, ent)
 	s, err := p.wx.ProvisionBroadWorksSubscriber(ctx, req)
 	if err != nil {
-		if _, isAPI := webex.AsError(err); !isAPI && ctx.Err() == nil {
+		if _, isAPI := webex.AsError(err); (!isAPI || wxTransient(err)) && ctx.Err() == nil {
 			if found, ferr := p.findSubscriber(ctx, userID); ferr == nil {
 				debug(ctx, "adopted the subscriber a provisioning whose answer was lost made", map[string]any{"user_id": userID})
 				s, err = found, nil
@@ -226,7 +243,11 @@ func (p *Platform) UpdateActivationPackage(ctx context.Context, userID, pkg stri
 	}
 	bw := bwPackage(pkg)
 	p.wrote(userID, s.SPEnterpriseID)
-	out, err := p.wx.UpdateBroadWorksSubscriber(ctx, s.ID, webex.BroadWorksSubscriberUpdate{Package: &bw})
+	var out *webex.BroadWorksSubscriber
+	err = wxRepeat(ctx, func() (err error) {
+		out, err = p.wx.UpdateBroadWorksSubscriber(ctx, s.ID, webex.BroadWorksSubscriberUpdate{Package: &bw})
+		return err
+	})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -260,7 +281,7 @@ func (p *Platform) RetryActivation(ctx context.Context, userID, email string, o 
 		}
 	}
 	if s != nil {
-		if err := p.wx.DeleteBroadWorksSubscriber(ctx, s.ID); err != nil && !platform.IsNotFound(convWebex(err)) {
+		if err := p.deleteSubscriber(ctx, s.ID); err != nil {
 			return nil, convWebex(err)
 		}
 	}
@@ -277,7 +298,7 @@ func (p *Platform) DeleteActivation(ctx context.Context, userID string, o platfo
 		return err
 	}
 	p.wrote(userID, s.SPEnterpriseID)
-	return convWebex(p.wx.DeleteBroadWorksSubscriber(ctx, s.ID))
+	return p.deleteSubscriber(ctx, s.ID)
 }
 
 // ResendInvitation implements platform.Activations: Webex for BroadWorks has no per-user resend
@@ -307,8 +328,11 @@ func (p *Platform) ValidateActivation(ctx context.Context, userID string, in pla
 		return &platform.ActivationValidation{Errors: []platform.ActivationProblem{{Code: "email_required", Field: "email",
 			Message: "the user has no email: a Webex activation needs one"}}}, nil
 	}
-	_, err = p.wx.ValidateBroadWorksSubscriber(ctx, webex.BroadWorksSubscriberValidate{Email: email, UserID: userID,
-		SPEnterpriseID: e.user.EnterpriseID, FirstName: e.user.FirstName, LastName: e.user.LastName, Package: bwPackage(in.Package)})
+	err = wxRepeat(ctx, func() error {
+		_, err := p.wx.ValidateBroadWorksSubscriber(ctx, webex.BroadWorksSubscriberValidate{Email: email, UserID: userID,
+			SPEnterpriseID: e.user.EnterpriseID, FirstName: e.user.FirstName, LastName: e.user.LastName, Package: bwPackage(in.Package)})
+		return err
+	})
 	we, isAPI := webex.AsError(err)
 	switch {
 	case err == nil:
@@ -365,7 +389,11 @@ func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform
 // subscriber. Location is the group's name, License the package, Service Type "Webex for
 // BroadWorks", Service ID the subscriber id. The whole report is one page.
 func (p *Platform) ListActivations(ctx context.Context, ent string, f platform.ActivationFilter) ([]platform.ActivationRow, error) {
-	subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+	var subs []webex.BroadWorksSubscriber
+	err := wxRepeat(ctx, func() (err error) {
+		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+		return err
+	})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -486,4 +514,13 @@ func (p *Platform) ActivationsCSV(ctx context.Context, ent string, f platform.Ac
 	}
 	w.Flush()
 	return b.String(), errors.Join(w.Error())
+}
+
+// deleteSubscriber removes a subscriber (again after a server failure; gone is done).
+func (p *Platform) deleteSubscriber(ctx context.Context, id string) error {
+	err := convWebex(wxRepeat(ctx, func() error { return p.wx.DeleteBroadWorksSubscriber(ctx, id) }))
+	if platform.IsNotFound(err) {
+		return nil
+	}
+	return err
 }

@@ -29,7 +29,7 @@ func (p *Platform) StartDirectorySync(ctx context.Context, ent string) (*platfor
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.wx.TriggerDirectorySync(ctx, we.ID); err != nil {
+	if err := wxRepeat(ctx, func() error { _, err := p.wx.TriggerDirectorySync(ctx, we.ID); return err }); err != nil {
 		pe := convWebex(err)
 		if e, ok := platform.AsError(pe); ok && e.Status == http.StatusConflict {
 			e.Code = "sync_on_hold"
@@ -41,8 +41,8 @@ func (p *Platform) StartDirectorySync(ctx context.Context, ent string) (*platfor
 		}
 		return nil, pe
 	}
-	d, err := p.wx.GetDirectorySync(ctx, we.ID)
-	if err != nil {
+	var d *webex.DirectorySync
+	if err := wxRepeat(ctx, func() (err error) { d, err = p.wx.GetDirectorySync(ctx, we.ID); return err }); err != nil {
 		return nil, convWebex(err)
 	}
 	j := dirSyncJob(ent, d, "")
@@ -146,8 +146,8 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 		if err != nil {
 			return nil, err
 		}
-		d, err := p.wx.GetDirectorySync(ctx, we.ID)
-		if err != nil {
+		var d *webex.DirectorySync
+		if err := wxRepeat(ctx, func() (err error) { d, err = p.wx.GetDirectorySync(ctx, we.ID); return err }); err != nil {
 			return nil, convWebex(err)
 		}
 		if b == "" {
@@ -155,8 +155,8 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 		}
 		return dirSyncJob(a, d, b), nil
 	case "invitations":
-		j, err := p.wx.GetActivationEmailJob(ctx, a, b)
-		if err != nil {
+		var j *webex.ActivationEmailJob
+		if err := wxRepeat(ctx, func() (err error) { j, err = p.wx.GetActivationEmailJob(ctx, a, b); return err }); err != nil {
 			return nil, convWebex(err)
 		}
 		return invitationsJob(a, j), nil

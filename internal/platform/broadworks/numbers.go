@@ -138,7 +138,7 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 	}
 	cmds = append(cmds, userRowRequest(sp, grp, userID))
 	p.wrote(userID, sp)
-	resps, err := p.oc.Do(ctx, cmds...)
+	resps, _, err := p.write(ctx, cmds...)
 	if err != nil {
 		return nil, convOCIP(err)
 	}
@@ -163,7 +163,7 @@ func (p *Platform) DeleteNumber(ctx context.Context, userID string, o platform.W
 		}
 	}
 	p.wrote(userID, "")
-	return convOCIP(ocip.Exec(ctx, p.oc, ocip.UserModifyRequest22{UserId: userID, PhoneNumber: ocip.Nil[string](), Extension: ocip.Nil[string]()}))
+	return p.exec(ctx, ocip.UserModifyRequest22{UserId: userID, PhoneNumber: ocip.Nil[string](), Extension: ocip.Nil[string]()})
 }
 
 // ListNumbers implements platform.Numbers: GroupDnGetAssignmentListRequest18 of each group (of

@@ -175,7 +175,7 @@ func (p *Platform) SetIMP(ctx context.Context, userID string, enabled bool, o pl
 		p.impOn[userID] = true
 		p.mu.Unlock()
 	}
-	resps, err := p.oc.Do(ctx, cmds...)
+	resps, _, err := p.write(ctx, cmds...)
 	if err != nil {
 		return nil, convOCIP(err)
 	}
@@ -193,13 +193,13 @@ func (p *Platform) SetIMP(ctx context.Context, userID string, enabled bool, o pl
 // SetVoicemailPasscode implements platform.Services (UserPortalPasscodeModifyRequest: the group's
 // portal passcode rules apply).
 func (p *Platform) SetVoicemailPasscode(ctx context.Context, userID, passcode string) error {
-	return convOCIP(ocip.Exec(ctx, p.oc, ocip.UserPortalPasscodeModifyRequest{UserId: userID, NewPasscode: passcode}))
+	return p.secret(ctx, ocip.UserPortalPasscodeModifyRequest{UserId: userID, NewPasscode: passcode})
 }
 
 // SetPortalPassword implements platform.Services (PasswordModifyRequest: the group's password
 // rules apply).
 func (p *Platform) SetPortalPassword(ctx context.Context, userID, password string) error {
-	return convOCIP(ocip.Exec(ctx, p.oc, ocip.PasswordModifyRequest{UserId: userID, NewPassword: password}))
+	return p.secret(ctx, ocip.PasswordModifyRequest{UserId: userID, NewPassword: password})
 }
 
 // GroupPasscodeRules reads the portal passcode rules (UserPortalPasscodeRulesGetRequest with the
@@ -426,7 +426,7 @@ func (p *Platform) PutCallForwarding(ctx context.Context, userID string, cf plat
 		ocip.UserCallForwardingNoAnswerModifyRequest{UserId: userID, IsActive: &cf.NoAnswer.Enabled,
 			ForwardToPhoneNumber: outgoing(cf.NoAnswer.Destination), NumberOfRings: ringsP},
 	}
-	resps, err := p.oc.Do(ctx, append(cmds, cfGets(userID)...)...)
+	resps, _, err := p.write(ctx, append(cmds, cfGets(userID)...)...)
 	if err != nil {
 		return nil, convOCIP(err)
 	}

@@ -48,7 +48,11 @@ func (p *Platform) ListEnterprises(ctx context.Context) ([]platform.Enterprise, 
 			return nil, convOCIP(err)
 		}
 	}
-	if ents, err := p.wx.ListBroadWorksEnterprises(ctx, webexEnterpriseFilterAll()); err == nil {
+	var ents []webex.BroadWorksEnterprise
+	if err := wxRepeat(ctx, func() (err error) {
+		ents, err = p.wx.ListBroadWorksEnterprises(ctx, webexEnterpriseFilterAll())
+		return err
+	}); err == nil {
 		for _, e := range ents {
 			add(e.SPEnterpriseID)
 		}
@@ -551,7 +555,7 @@ func (p *Platform) UpdateUser(ctx context.Context, id string, patch platform.Use
 func (p *Platform) modifyAndGet(ctx context.Context, ent string, cmds ...ocip.Request) (*platform.User, error) {
 	id := userIDOf(cmds[len(cmds)-1])
 	p.wrote(id, ent)
-	resps, err := p.oc.Do(ctx, append(cmds, ocip.UserGetRequest23V2{UserId: id})...)
+	resps, _, err := p.write(ctx, append(cmds, ocip.UserGetRequest23V2{UserId: id})...)
 	if err != nil {
 		return nil, convOCIP(err)
 	}
@@ -597,14 +601,21 @@ func (p *Platform) DeleteUser(ctx context.Context, id string, o platform.WriteOp
 		ent = cur.user.EnterpriseID
 	}
 	if sub, err := p.findSubscriber(ctx, id); err == nil {
-		if err := p.wx.DeleteBroadWorksSubscriber(ctx, sub.ID); err != nil && !platform.IsNotFound(convWebex(err)) {
-			return convWebex(err)
+		if err := p.deleteSubscriber(ctx, sub.ID); err != nil {
+			return err
 		}
 	} else if !platform.IsNotFound(err) {
 		debug(ctx, "could not look up the webex subscriber of a user being deleted", map[string]any{"user_id": id, "error": err.Error()})
 	}
 	p.wrote(id, ent)
-	return convOCIP(ocip.Exec(ctx, p.oc, ocip.UserDeleteRequest{UserId: id}))
+	resps, ambiguous, err := p.write(ctx, ocip.UserDeleteRequest{UserId: id})
+	if err != nil {
+		return convOCIP(err)
+	}
+	if err := ocip.Err(resps[0]); err != nil && !(ambiguous && ocip.Code(err) == ocip.CodeUserNotFound) {
+		return convOCIP(err) // (after a lost answer, "user not found" is the delete done)
+	}
+	return nil
 }
 
 // ResetUser implements platform.Users: the Spectrum portal's Reset User. The Webex subscriber is
@@ -620,8 +631,8 @@ func (p *Platform) ResetUser(ctx context.Context, id string, o platform.WriteOpt
 		return nil, err
 	}
 	if sub, err := p.findSubscriber(ctx, id); err == nil {
-		if err := p.wx.DeleteBroadWorksSubscriber(ctx, sub.ID); err != nil && !platform.IsNotFound(convWebex(err)) {
-			return nil, convWebex(err)
+		if err := p.deleteSubscriber(ctx, sub.ID); err != nil {
+			return nil, err
 		}
 	} else if !platform.IsNotFound(err) {
 		return nil, err
@@ -630,10 +641,8 @@ func (p *Platform) ResetUser(ctx context.Context, id string, o platform.WriteOpt
 	ent := cur.user.EnterpriseID
 	p.wrote(id, ent)
 	// IM&P first (its own document: "not assigned" is fine), so that the email may change.
-	if err := ocip.Exec(ctx, p.oc, ocip.UserIntegratedIMPModifyRequest{UserId: id, IsActive: &off}); err != nil && ocip.Code(err) != 19010 {
-		if pe, ok := convOCIP(err).(*platform.Error); !ok || pe.Code != "service_not_assigned" {
-			return nil, convOCIP(err)
-		}
+	if err := p.exec(ctx, ocip.UserIntegratedIMPModifyRequest{UserId: id, IsActive: &off}); err != nil && !platform.HasCode(err, "service_not_assigned") {
+		return nil, err
 	}
 	first, last := "Available", "User"
 	return p.modifyAndGet(ctx, ent,
