@@ -167,3 +167,10 @@ type Jobs interface {
 type ActivationAdopter interface {
 	AdoptActivation(ctx context.Context, userID string) bool
 }
+
+// GroupRulesReader is implemented by a platform whose passcode and password rules are per group
+// (BroadWorks): ReadGroupPasscodeRules are the rules of group groupID of enterprise ent (read once
+// per process). Its Get/ReadPasscodeRules of an enterprise are then rules every group accepts.
+type GroupRulesReader interface {
+	ReadGroupPasscodeRules(ctx context.Context, ent, groupID string) (*PasscodeRules, error)
+}

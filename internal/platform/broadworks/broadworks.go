@@ -102,7 +102,11 @@ type Platform struct {
 	groupRules  map[string]*platform.PasscodeRules
 }
 
-var _ platform.Platform = (*Platform)(nil)
+var (
+	_ platform.Platform          = (*Platform)(nil)
+	_ platform.ActivationAdopter = (*Platform)(nil)
+	_ platform.GroupRulesReader  = (*Platform)(nil)
+)
 
 // New returns the broadworks platform over a new OCI-P client and Webex client (no connection is
 // made before the first operation).
