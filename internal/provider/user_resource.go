@@ -243,7 +243,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil, false)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -341,7 +341,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state, wasImported(ctx, req.Private))
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -389,6 +389,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addAPIError(&resp.Diagnostics, "update user", err, nil)
 		return
 	}
+	// The secrets the state records are now the ones the provider applied or adopted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -421,8 +423,12 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 // ImportState takes a user id (usr_…) or the user's email.
+// The import is marked in private state: see importedKey.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	r.importUser(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+	}
 }
 
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
