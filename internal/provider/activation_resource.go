@@ -73,7 +73,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Webex activation of a user. Creating it queues the activation (the portal's " +
 			"\"Activate Webex\"), then waits as `wait_for` says, within `timeouts.create`. The user needs an email: " +
-			"when the user already exists the plan checks it (rule `email_required`) before anything is written.\n\n" +
+			"when the user already exists the plan checks it (rule `email_required`) before anything is written. " +
+			"For a user created in the same apply (its id unknown at plan time) this check stays at apply time: " +
+			"give the new `ucprov_user` an `email`, or the apply fails here (`email_required`) after the user is created.\n\n" +
 			"When the backend reports the activation in status `error` (for instance `email_conflict`: the email " +
 			"already belongs to another Webex account), the apply fails with the backend's code and text and the " +
 			"resource stays in state, tainted; fix the cause (usually the user's email) and apply again: the " +

@@ -86,6 +86,8 @@ type providerData struct {
 	endpoint string
 	// access: which enterprises the credentials can see (checked once each; see credentials.go).
 	access enterpriseAccess
+	// claims: the extensions and numbers the resources of this plan give to users (plan_claims.go).
+	claims planClaims
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.

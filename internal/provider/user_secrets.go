@@ -77,8 +77,8 @@ func secretAttributes() map[string]schema.Attribute {
 		"portal_password_wo_version": schema.Int64Attribute{
 			MarkdownDescription: "Change this number to send `portal_password_wo` again. After an import, the first version the " +
 				"state records is taken as the current secret and nothing is sent (the plan warns): change it to send.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("portal_password_wo"))},
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("portal_password_wo"))},
 		},
 		"voicemail_passcode": schema.StringAttribute{
 			MarkdownDescription: "Voicemail passcode (write-only on the API; kept in state as a sensitive value). " + passcodeRules +
@@ -101,8 +101,8 @@ func secretAttributes() map[string]schema.Attribute {
 		"voicemail_passcode_wo_version": schema.Int64Attribute{
 			MarkdownDescription: "Change this number to send `voicemail_passcode_wo` again. After an import, the first version the " +
 				"state records is taken as the current secret and nothing is sent (the plan warns): change it to send.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo"))},
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo"))},
 		},
 	}
 }
