@@ -98,8 +98,12 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"is deleted, as in User Hub; its number returns to the inventory. `reset`: the Spectrum portal's " +
 					"Reset User: the name becomes \"Available User\", the email is cleared, Webex is deactivated, IM&P " +
 					"and call forwarding are turned off and the call history is cleared; the line keeps its number " +
-					"and extension. To keep them, stop managing the `ucprov_user_number` without destroying it (a " +
-					"`removed` block with `lifecycle { destroy = false }`), since destroying it unassigns the number. " +
+					"and extension, and its E911 address. To keep them, stop managing the `ucprov_user_number` and the " +
+					"`ucprov_e911_address` without destroying them, since destroying them unassigns the number and " +
+					"deletes the address: a `removed` block with `lifecycle { destroy = false }` for each. A `removed` " +
+					"block takes no instance key, so under `for_each` first move the instance to an address of its own " +
+					"(`moved { from = ucprov_user_number.staff[\"ada\"] to = ucprov_user_number.kept_ada }`) and remove " +
+					"that address (`removed { from = ucprov_user_number.kept_ada ... }`); see the example. " +
 					"Not sent to the API; a change only updates the state.",
 				Optional:   true,
 				Computed:   true,
