@@ -287,6 +287,7 @@ func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewActivationStatusDataSource,
+		NewGroupsDataSource,
 	}
 }
 
