@@ -233,13 +233,25 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.precheck(ctx, &plan, config.Email, &resp.Diagnostics)
 	}
 	warnInvitationWhenProvisioned(&plan, state, &resp.Diagnostics)
-	if emailChanges || state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()) {
+	recreated := r.data.isWebexRecreated(plan.UserID.ValueString())
+	switch {
+	case emailChanges || recreated || state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()):
 		plan.Status = types.StringUnknown()
 		if config.Email.IsNull() {
 			plan.Email = types.StringUnknown()
 		}
 		plan.ErrorCode = types.StringUnknown()
 		plan.ErrorText = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	case plan.Package.Equal(state.Package):
+		// Nothing planned changes the status (email_subject, email_body and send_activation_email
+		// are creation-only, invitation_version and wait_for only resend or wait): the status and
+		// what comes with it stay as refreshed, rather than unknown (the framework's default for
+		// a computed attribute of a resource that changes). Update keeps them.
+		plan.Status, plan.ErrorCode, plan.ErrorText = state.Status, state.ErrorCode, state.ErrorText
+		if config.Email.IsNull() {
+			plan.Email = state.Email
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
 }
@@ -387,6 +399,16 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	if !r.checkFollowsUser(&plan, a, &resp.Diagnostics) {
+		return
+	}
+	if !plan.Status.IsUnknown() {
+		// Planned with the status as refreshed (nothing planned changes it, see ModifyPlan): no
+		// retry, no package change, no wait; the state keeps the planned status (a step the backend
+		// took meanwhile shows at the next refresh, as a computed value, not as a change).
+		if invitationIncreased(&plan, &state) && a.Status != platform.ActivationProvisioned {
+			r.resendInvitation(waitCtx, userID, &resp.Diagnostics)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	if a.Status == platform.ActivationError {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -88,6 +89,10 @@ type providerData struct {
 	access enterpriseAccess
 	// claims: the extensions and numbers the resources of this plan give to users (plan_claims.go).
 	claims planClaims
+	// webexRecreated: the users whose planned email change re-creates their Webex account
+	// (email_change_strategy = "cycle_imp" with IM&P enabled), so that their ucprov_activation,
+	// planned after the user, plans the update that waits for it (see webex_recreate.go).
+	webexRecreated sync.Map
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.

@@ -210,6 +210,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
 	}
 	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
+	r.checkCycleIMP(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
 
