@@ -100,7 +100,8 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"the user's email (`email = ucprov_user.NAME.email`) so that an email change converges in one " +
 					"apply: the plan that changes the user's email then also shows this activation's update (its " +
 					"status becomes unknown), and the apply waits for the new email's validation as `wait_for` says, " +
-					"so the next plan is empty. It is not sent anywhere: the user's email is the one that counts, and " +
+					"so the next plan is empty. (With `email_change_strategy = \"cycle_imp\"` on a user with IM&P " +
+					"enabled, the plan shows that update without it too, since the Webex account is re-created.) It is not sent anywhere: the user's email is the one that counts, and " +
 					"an apply whose user ends with another email fails saying so. Checked at plan time with the " +
 					"backend's activation precheck (rule `email_conflict`: the email belongs to another Webex account).",
 				Optional:   true,
@@ -156,7 +157,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Live activation status: `queued`, `pending_email_input`, `pending_email_validation`, " +
-					"`provisioning`, `provisioned` or `error`. Refreshed on every plan.",
+					"`provisioning`, `provisioned` or `error`. Refreshed on every plan. A plan that changes nothing that " +
+					"moves it (only `email_subject`, `email_body`, `send_activation_email`, `invitation_version` or " +
+					"`timeouts`, say) keeps it known.",
 				Computed: true,
 			},
 			"user_id": schema.StringAttribute{

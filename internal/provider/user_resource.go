@@ -118,8 +118,10 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "What to do when `email` changes while Integrated IM&P is enabled for the user " +
 					"(the backend refuses that change). `fail` (default): the plan fails with an error that explains the " +
 					"three steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
-					"(this deletes and re-creates the user's Webex account); if a step fails IM&P is enabled " +
-					"again. Not sent to the API.",
+					"(this deletes and re-creates the user's Webex account: the plan warns on `email`, and a " +
+					"`ucprov_activation` of the user, `user_id = ucprov_user.NAME.id`, plans an update in the same plan " +
+					"that waits for the new account as its `wait_for` says, so one apply converges whether or not the " +
+					"activation names the email); if a step fails IM&P is enabled again. Not sent to the API.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(emailStrategyFail),
