@@ -311,8 +311,9 @@ resource "ucprov_user" "b" {
 				},
 			},
 			{
-				// One resource moves to a value the other gives up in the same plan: no claim
-				// conflict (the backend's own check still refuses a swap, see TestAccUserNumber_swap).
+				// One resource moves to a free extension while the other keeps its own: the unchanged
+				// resource's claim (planned again) and the new one do not conflict. (A swap is refused
+				// by the backend's own check, see TestAccUserNumber_swap.)
 				Config: cfg("1412", "1411", "+17205551241", "+17205551242"),
 			},
 		},
