@@ -150,10 +150,10 @@ func TestNewcomerPlanSaysSo(t *testing.T) {
 
 // cliAtLeast reads "Terraform v1.11.4" (or "OpenTofu v1.12.0") from `version` output.
 func cliAtLeast(out string, major, minor int) bool {
-	var maj, min int
+	var maj, mnr int
 	for _, f := range strings.Fields(out) {
-		if _, err := fmt.Sscanf(f, "v%d.%d", &maj, &min); err == nil {
-			return maj > major || (maj == major && min >= minor)
+		if _, err := fmt.Sscanf(f, "v%d.%d", &maj, &mnr); err == nil {
+			return maj > major || (maj == major && mnr >= minor)
 		}
 	}
 	return false
