@@ -40,7 +40,9 @@ data "ucprov_available_numbers" "site" {
 }
 
 # A passcode per user that the enterprise's policy accepts and that is not the user's number or
-# extension (values, not references to the user: no cycle).
+# extension (values, not references to the user: no cycle). A user who moves to another number
+# keeps the passcode: a new avoid list draws a new one only when the current one breaks a rule with
+# the new number or extension (no keepers here: a keeper with the number would redraw it).
 resource "ucprov_generated_passcode" "site" {
   for_each = var.people
 

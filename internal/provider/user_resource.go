@@ -98,8 +98,12 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"is deleted, as in User Hub; its number returns to the inventory. `reset`: the Spectrum portal's " +
 					"Reset User: the name becomes \"Available User\", the email is cleared, Webex is deactivated, IM&P " +
 					"and call forwarding are turned off and the call history is cleared; the line keeps its number " +
-					"and extension. To keep them, stop managing the `ucprov_user_number` without destroying it (a " +
-					"`removed` block with `lifecycle { destroy = false }`), since destroying it unassigns the number. " +
+					"and extension, and its E911 address. To keep them, stop managing the `ucprov_user_number` and the " +
+					"`ucprov_e911_address` without destroying them, since destroying them unassigns the number and " +
+					"deletes the address: a `removed` block with `lifecycle { destroy = false }` for each. A `removed` " +
+					"block takes no instance key, so under `for_each` first move the instance to an address of its own " +
+					"(`moved { from = ucprov_user_number.staff[\"ada\"] to = ucprov_user_number.kept_ada }`) and remove " +
+					"that address (`removed { from = ucprov_user_number.kept_ada ... }`); see the example. " +
 					"Not sent to the API; a change only updates the state.",
 				Optional:   true,
 				Computed:   true,
@@ -114,8 +118,10 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "What to do when `email` changes while Integrated IM&P is enabled for the user " +
 					"(the backend refuses that change). `fail` (default): the plan fails with an error that explains the " +
 					"three steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
-					"(this deletes and re-creates the user's Webex account); if a step fails IM&P is enabled " +
-					"again. Not sent to the API.",
+					"(this deletes and re-creates the user's Webex account: the plan warns on `email`, and a " +
+					"`ucprov_activation` of the user, `user_id = ucprov_user.NAME.id`, plans an update in the same plan " +
+					"that waits for the new account as its `wait_for` says, so one apply converges whether or not the " +
+					"activation names the email); if a step fails IM&P is enabled again. Not sent to the API.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(emailStrategyFail),
@@ -206,6 +212,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
 	}
 	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
+	r.checkCycleIMP(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
 
@@ -243,7 +250,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil, false)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -341,7 +348,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state, wasImported(ctx, req.Private))
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -389,6 +396,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addAPIError(&resp.Diagnostics, "update user", err, nil)
 		return
 	}
+	// The secrets the state records are now the ones the provider applied or adopted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -421,8 +430,12 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 // ImportState takes a user id (usr_…) or the user's email.
+// The import is marked in private state: see importedKey.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	r.importUser(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+	}
 }
 
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,
