@@ -171,13 +171,18 @@ func (p *Platform) ValidateActivation(ctx context.Context, userID string, in pla
 	if err != nil {
 		return nil, err
 	}
-	if email == "" {
-		if s == nil {
-			if s, err = p.c.GetWholesaleSubscriber(ctx, userID); err != nil {
-				return nil, convErr(err)
-			}
+	if s == nil {
+		if s, err = p.c.GetWholesaleSubscriber(ctx, userID); err != nil {
+			return nil, convErr(err)
 		}
-		email = s.Email
+	}
+	if email == "" || strings.EqualFold(email, s.Email) {
+		// The subscriber exists with this email already: the precheck of a new provisioning would
+		// find the subscriber itself.
+		if s.Email != "" {
+			return &platform.ActivationValidation{OK: true}, nil
+		}
+		email = in.Email
 	}
 	if email == "" {
 		return &platform.ActivationValidation{Errors: []platform.ActivationProblem{{Code: "email_required", Field: "email",
