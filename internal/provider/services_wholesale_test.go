@@ -108,7 +108,7 @@ func TestAccWholesaleServices_userHubOneApply(t *testing.T) {
 			{
 				// Nothing changed: the plan is empty (the emergency address, which Webex cannot read
 				// back, keeps its state).
-				Config: userHubConfig(sb, "webex_suite", "+33634333299"),
+				Config:           userHubConfig(sb, "webex_suite", "+33634333299"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{ResourceName: "ucprov_call_forwarding.test", ImportState: true, ImportStateVerify: true},
