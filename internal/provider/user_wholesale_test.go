@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
 
@@ -250,4 +251,32 @@ func wrappedRe(parts ...string) *regexp.Regexp {
 		re += strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(re)
+}
+
+// A subscriber create whose answer is lost (the sandbox commits, then answers 500; or resets the
+// connection) is resolved by the email: the subscriber is adopted, not created twice.
+func TestAccWholesaleUser_lostCreateAnswer(t *testing.T) {
+	for _, kind := range []sandbox.FaultKind{sandbox.FaultAfterCommit, sandbox.FaultAfterCommitReset} {
+		t.Run(kind.String(), func(t *testing.T) {
+			sb := acctest.StartWholesale(t)
+			sb.InjectFault(sandbox.Fault{Method: "POST", Pattern: "/v1/wholesale/subscribers", Kind: kind})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Lucien", "Dufayel", "lucien@acme.example"),
+					Check: func(*terraform.State) error {
+						subs, err := sb.Webex().ListWholesaleSubscribers(acctest.Ctx(), webex.WholesaleSubscriberFilter{
+							CustomerID: acctest.WholesaleCustomer, Email: "lucien@acme.example"})
+						if err != nil {
+							return err
+						}
+						if len(subs) != 1 {
+							return fmt.Errorf("%d subscribers with the email, want 1", len(subs))
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
 }
