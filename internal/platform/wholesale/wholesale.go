@@ -399,7 +399,7 @@ func (w *wrapped) Error() string { return w.msg }
 func (w *wrapped) Unwrap() error { return w.err }
 
 var (
-	fieldPattern = regexp.MustCompile(`(?i)(?:invalid parameter (?:value|size)|null parameter)\s*:\s*([A-Za-z0-9_.]+)`)
+	fieldPattern = regexp.MustCompile(`(?i)(?:invalid parameter (?:value|size)|null parameter)\s*:\s*([A-Za-z0-9_.]+)|^invalid address: ([A-Za-z0-9_.]+): `)
 	prefixField  = regexp.MustCompile(`^([a-z][A-Za-z0-9_.]*): `)
 )
 
@@ -430,7 +430,7 @@ func convErr(err error) error {
 		Wire: we.Error()}
 	text := we.Message + " " + strings.Join(we.Descriptions, " ")
 	if m := fieldPattern.FindStringSubmatch(text); m != nil {
-		pe.Field = m[1]
+		pe.Field = m[1] + m[2]
 	} else if m := prefixField.FindStringSubmatch(we.Message); m != nil {
 		pe.Field = m[1]
 	}
