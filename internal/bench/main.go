@@ -36,6 +36,7 @@ import (
 )
 
 type options struct {
+	platform   string
 	users      int
 	latency    time.Duration
 	rateLimit  float64
@@ -68,6 +69,7 @@ func main() {
 	flag.BoolVar(&o.appendFile, "append", false, "append to -out instead of replacing it")
 	flag.StringVar(&o.label, "label", "", "a label for this run in the report (e.g. the version)")
 	flag.StringVar(&o.provider, "provider", "", "use this provider binary instead of building the current one")
+	flag.StringVar(&o.platform, "platform", "ucprov", "the provider's platform: ucprov (the reference contract), broadworks (OCI-P + Webex for BroadWorks) or wholesale (Webex for Wholesale + Webex Calling), each through the sandbox's front-end of that platform")
 	flag.StringVar(&o.bulkRead, "bulk-read", "", "provider bulk_read setting (empty = the provider's default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.StringVar(&o.layout, "layout", "module", "configuration layout: module (a user module with for_each) or blocks (resource blocks per user)")
@@ -274,7 +276,7 @@ func newEnv(ctx context.Context, o options, bins *e2e.Binaries, dir string, late
 	}
 	sb, err := e2e.StartSandbox(ctx, bins, e2e.SandboxOptions{
 		Dir: filepath.Join(dir, "sandbox"), Latency: latency, RateLimit: rate,
-		Inventory: max(100, o.users+10), JobTick: 200 * time.Millisecond,
+		Inventory: max(100, o.users+10), JobTick: 200 * time.Millisecond, Platform: o.platform,
 	})
 	if err != nil {
 		return nil, err
@@ -634,7 +636,7 @@ func render(o options, resources int, steps []step) string {
 	if label == "" {
 		label = "current"
 	}
-	fmt.Fprintf(&b, "### %s: N = %d users, %d resources, %s layout, %s state, latency %s, rate limit %g req/s%s\n\n", label, o.users, resources,
+	fmt.Fprintf(&b, "### %s: platform %s, N = %d users, %d resources, %s layout, %s state, latency %s, rate limit %g req/s%s\n\n", label, o.platform, o.users, resources,
 		o.layout, o.backend, o.latency, o.rateLimit, map[bool]string{true: ", bulk_read = " + o.bulkRead, false: ""}[o.bulkRead != ""])
 	fmt.Fprintf(&b, "Run %s on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())
 	b.WriteString("| step | wall | requests | req/resource | bound (req ÷ limit) | wall ÷ bound | 429s | provider peak RSS | KB/resource |\n")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -81,12 +80,17 @@ func TestSecretsEchoedByTheBackendAreRedacted(t *testing.T) {
 				}
 				// The caller logs the error with a logger that knows nothing of the secret.
 				tflog.Error(ctx, "write failed", map[string]any{"error": err.Error()})
-				var apiErr *APIError
-				if !errors.As(err, &apiErr) {
+				// An answer in the API's error shape is an *APIError; any other (an HTML page, say) is
+				// a *NotTheAPIError: neither may show the secret.
+				var shown string
+				if apiErr, ok := AsAPIError(err); ok {
+					shown = strings.Join([]string{err.Error(), apiErr.Message, apiErr.Field, apiErr.Code, apiErr.TrackingID,
+						apiErr.ConflictingUserID, apiErr.JobID}, "\n")
+				} else if other, ok := AsNotTheAPIError(err); ok {
+					shown = strings.Join([]string{err.Error(), other.Summary}, "\n")
+				} else {
 					t.Fatalf("%s: %T %v", call.name, err, err)
 				}
-				shown := strings.Join([]string{err.Error(), apiErr.Message, apiErr.Field, apiErr.Code, apiErr.TrackingID,
-					apiErr.ConflictingUserID, apiErr.JobID}, "\n")
 				for _, form := range echoedForms(call.secret) {
 					if strings.Contains(shown, form) {
 						t.Errorf("%s: the error shows the secret as %q:\n%s", call.name, form, shown)

@@ -51,6 +51,10 @@ func startSandbox(t *testing.T, opts SandboxOptions) *Sandbox {
 	if opts.Dir == "" {
 		opts.Dir = t.TempDir()
 	}
+	if opts.Platform == "" {
+		// make reliability runs the scenarios once per platform (UCPROV_E2E_PLATFORM).
+		opts.Platform = os.Getenv("UCPROV_E2E_PLATFORM")
+	}
 	sb, err := StartSandbox(context.Background(), bins, opts)
 	if err != nil {
 		t.Fatal(err)

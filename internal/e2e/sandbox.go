@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,10 @@ type SandboxOptions struct {
 	JobTick time.Duration
 	// ExtraArgs are appended to the command line.
 	ExtraArgs []string
+	// Platform is the provider's platform for Env ("" = the reference contract, ucprov): with
+	// broadworks or wholesale the provider reaches the same store through the sandbox's OCI-P
+	// and Webex front-ends, with the credentials the sandbox's env file gives.
+	Platform string
 }
 
 // Sandbox is a ucprov-sandbox subprocess with the demo seed on a file database. After Kill it can
@@ -52,6 +57,9 @@ type Sandbox struct {
 	URL, Token, EnterpriseID string
 	// DB is the database file, Log the sandbox's log (appended to across restarts).
 	DB, Log string
+	// platformEnv are the env file's lines of the other platforms' front-ends (UCPROV_BROADWORKS_*,
+	// WEBEX_*), as read at the last start.
+	platformEnv map[string]string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -130,6 +138,12 @@ func (s *Sandbox) start(ctx context.Context, listen string) error {
 	for {
 		if env, err := readEnvFile(envFile); err == nil && env["UCPROV_ENDPOINT"] != "" {
 			s.URL, s.EnterpriseID = env["UCPROV_ENDPOINT"], env["UCPROV_ENTERPRISE_ID"]
+			s.platformEnv = map[string]string{}
+			for k, v := range env {
+				if strings.HasPrefix(k, "UCPROV_BROADWORKS_") || strings.HasPrefix(k, "WEBEX_") {
+					s.platformEnv[k] = v
+				}
+			}
 			return nil
 		}
 		select {
@@ -213,11 +227,28 @@ func (s *Sandbox) Restart(ctx context.Context, opts ...func(*SandboxOptions)) er
 	return lastErr
 }
 
-// Env is the environment the provider reads its configuration from (UCPROV_ENDPOINT, UCPROV_TOKEN,
-// UCPROV_ENTERPRISE_ID).
+// Env is the environment the provider reads its configuration from: UCPROV_ENDPOINT, UCPROV_TOKEN
+// and UCPROV_ENTERPRISE_ID, and with SandboxOptions.Platform set, UCPROV_PLATFORM and the other
+// platforms' settings of the sandbox's env file.
 func (s *Sandbox) Env() []string {
-	return []string{"UCPROV_ENDPOINT=" + s.URL, "UCPROV_TOKEN=" + s.Token, "UCPROV_ENTERPRISE_ID=" + s.EnterpriseID}
+	env := []string{"UCPROV_ENDPOINT=" + s.URL, "UCPROV_TOKEN=" + s.Token, "UCPROV_ENTERPRISE_ID=" + s.EnterpriseID}
+	if s.opts.Platform == "" {
+		return env
+	}
+	env = append(env, "UCPROV_PLATFORM="+s.opts.Platform)
+	keys := make([]string, 0, len(s.platformEnv))
+	for k := range s.platformEnv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+s.platformEnv[k])
+	}
+	return env
 }
+
+// Platform is the platform of Env ("" = ucprov).
+func (s *Sandbox) Platform() string { return s.opts.Platform }
 
 // Metrics fetches GET /_sandbox/metrics: route pattern (and any other counter the sandbox
 // serves) → count, since the sandbox (re)started.

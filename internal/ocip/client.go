@@ -379,6 +379,11 @@ func (c *Client) session(ctx context.Context) (*session, error) {
 		return s, nil // another caller logged in while we waited
 	}
 	s, err := c.login(ctx)
+	var te *transportError
+	if err != nil && errors.As(err, &te) && te.sessionLost && ctx.Err() == nil {
+		// The connection went away between the login's documents: start the login over once.
+		s, err = c.login(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -425,12 +430,14 @@ func (c *Client) loginOnce(ctx context.Context, id string, epoch int, req Reques
 			break
 		}
 		var te *transportError
+		if errors.As(err, &te) && te.sessionLost && epoch >= 0 {
+			// A later step of the two-stage login lost its connection (and the nonce with it): the
+			// caller starts the login over.
+			return nil, epoch, err
+		}
 		if errors.As(err, &te) && te.transient && attempt < c.retries {
 			if err := sleepCtx(ctx, backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, c.cfg.MaxRetryAfter, attempt, 0)); err != nil {
 				return nil, epoch, err
-			}
-			if te.sessionLost {
-				epoch = -1 // the connection is gone: the login starts over on a new one
 			}
 			continue
 		}

@@ -439,6 +439,7 @@ func TestSOAPRetries(t *testing.T) {
 		{"write retried on 429", zoe(), 429, "slow down", map[string]string{"Retry-After": "0"}, 1, nil, 1},
 		{"write retried on NO_OCS_CONNECTION", zoe(), 500, soapFault("soapenv:Server.generalException", "NO_OCS_CONNECTION", ""), nil, 2, nil, 2},
 		{"write not retried on 502", zoe(), 502, "bad gateway", nil, 1, ErrAmbiguousWrite, 1},
+		{"write refused with 404 is not ambiguous", zoe(), 404, "no such path", nil, 1, errNotAmbiguous, 1},
 		{"read gives up after MaxRetries", UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}, 502, "bad gateway", nil, 100, errors.New("any"), 4},
 	}
 	for _, tc := range cases {
@@ -476,6 +477,8 @@ func TestSOAPRetries(t *testing.T) {
 				t.Fatal("no error")
 			case tc.wantErr == ErrAmbiguousWrite && !errors.Is(err, ErrAmbiguousWrite):
 				t.Fatalf("err = %v, want ErrAmbiguousWrite", err)
+			case tc.wantErr == errNotAmbiguous && errors.Is(err, ErrAmbiguousWrite):
+				t.Fatalf("err = %v: a refused request is not ambiguous", err)
 			}
 			if hits != tc.wantHits {
 				t.Fatalf("%d failed attempts, want %d", hits, tc.wantHits)
@@ -483,6 +486,8 @@ func TestSOAPRetries(t *testing.T) {
 		})
 	}
 }
+
+var errNotAmbiguous = errors.New("any error but ErrAmbiguousWrite")
 
 func TestConnectionRefusedRetried(t *testing.T) {
 	// Reserve a port, leave it closed, and open it after the first attempts were refused.
@@ -627,5 +632,70 @@ func TestLogsNeverCarrySecrets(t *testing.T) {
 				t.Fatalf("logs carry %q:\n%s", secret, logs)
 			}
 		}
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	f := newFakeBW(t)
+	tf := newTCPFront(t, f)
+	c := newTestClient(t, tf.endpoint(), func(c *Config) { c.RequestTimeout = 150 * time.Millisecond })
+	ctx := testCtx(t)
+	if _, err := c.LoginInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tf.mu.Lock()
+	tf.delays, tf.delay = 1, 400*time.Millisecond
+	tf.mu.Unlock()
+	// A read that timed out is sent again on a new connection after a new login.
+	if _, err := Call[*UserGetListInGroupResponse](ctx, c, UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}); err != nil {
+		t.Fatalf("read after a timeout: %v", err)
+	}
+	if n := f.loginCount(); n != 2 {
+		t.Fatalf("%d logins", n)
+	}
+	// A write that timed out may have run: reported, not resent.
+	tf.mu.Lock()
+	tf.delays = 1
+	tf.mu.Unlock()
+	before := len(f.documents())
+	err := Exec(ctx, c, zoe())
+	if !errors.Is(err, ErrAmbiguousWrite) {
+		t.Fatalf("write after a timeout: %v", err)
+	}
+	adds := 0
+	for _, d := range f.documents()[before:] {
+		if bytes.Contains(d, []byte("UserAddRequest22V2")) {
+			adds++
+		}
+	}
+	if adds != 1 {
+		t.Fatalf("the write was sent %d times", adds)
+	}
+	// The caller's own deadline ends the wait too.
+	tf.mu.Lock()
+	tf.delays = 1
+	tf.mu.Unlock()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Do(short, UserGetRequest23V2{UserId: "x"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("caller deadline: %v", err)
+	}
+}
+
+func TestTwoStageLoginRestartsAfterADrop(t *testing.T) {
+	f := newFakeBW(t)
+	f.no22V5 = true
+	tf := newTCPFront(t, f)
+	tf.dropAuth = 1 // the socket closes between AuthenticationResponse and LoginRequest14sp4
+	c := newTestClient(t, tf.endpoint(), nil)
+	info, err := c.LoginInfo(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.mu.Lock()
+	conns := tf.conns
+	tf.mu.Unlock()
+	if info.Method != "LoginRequest14sp4" || conns != 2 || f.loginsOf("LoginRequest14sp4") != 1 {
+		t.Fatalf("login %+v over %d connections", info, conns)
 	}
 }

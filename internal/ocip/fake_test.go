@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocipschema"
 )
@@ -340,6 +341,9 @@ type tcpFront struct {
 	mu       sync.Mutex
 	conns    int
 	dropNext bool // close the connection after answering the next document
+	delays   int  // answer this many non-login documents late (after delay)
+	dropAuth int  // close the connection after answering this many AuthenticationRequests
+	delay    time.Duration
 	raw      [][]byte
 }
 
@@ -405,12 +409,30 @@ func (s *tcpFront) serveConn(c net.Conn, id string) {
 			}
 			reply = s.f.reply("ISO-8859-1", "s", out)
 		}
-		if _, err := c.Write(reply); err != nil {
-			return
+		s.mu.Lock()
+		late := s.delays > 0 && !bytes.Contains(doc, []byte("LoginRequest")) && !bytes.Contains(doc, []byte("AuthenticationRequest"))
+		if late {
+			s.delays--
+		}
+		s.mu.Unlock()
+		if late {
+			time.Sleep(s.delay)
+		}
+		// Answer in small pieces, as a socket may deliver them.
+		for len(reply) > 0 {
+			n := min(len(reply), 97)
+			if _, err := c.Write(reply[:n]); err != nil {
+				return
+			}
+			reply = reply[n:]
 		}
 		s.mu.Lock()
 		drop := s.dropNext
 		s.dropNext = false
+		if s.dropAuth > 0 && bytes.Contains(doc, []byte(`xsi:type="AuthenticationRequest"`)) {
+			s.dropAuth--
+			drop = true
+		}
 		s.mu.Unlock()
 		if drop {
 			return

@@ -257,7 +257,8 @@ func (s *soapTransport) roundTrip(ctx context.Context, doc []byte, _ int, read b
 		return nil, 0, te
 	case resp.StatusCode != http.StatusOK:
 		return nil, 0, &transportError{err: fmt.Errorf("ocip: soap endpoint answered %s", resp.Status),
-			notSent: resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable}
+			// 4xx (wrong path, refused) and 503 mean the request was not processed; other 5xx may have run.
+			notSent: resp.StatusCode < 500 || resp.StatusCode == http.StatusServiceUnavailable}
 	case perr != nil:
 		return nil, 0, &transportError{err: perr}
 	}

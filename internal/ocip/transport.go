@@ -107,21 +107,28 @@ func (t *tcpTransport) dropLocked() error {
 }
 
 // aliveLocked probes an idle connection: a peer that closed it (idle timeout, restart) shows as EOF
-// before we write, so a write is never sent into a dead socket we could have known about.
+// before we write, so a write is never sent into a dead socket we could have known about. Whitespace
+// after the last reply (its trailing newline, arriving late) is consumed; anything else means the
+// stream is out of step.
 func (t *tcpTransport) aliveLocked() bool {
-	if len(t.pending) > 0 {
-		return false // unsolicited bytes: the stream is out of step
-	}
-	if err := t.conn.SetReadDeadline(time.Now().Add(time.Millisecond)); err != nil {
+	if len(bytes.TrimSpace(t.pending)) > 0 {
 		return false
 	}
-	var one [1]byte
-	n, err := t.conn.Read(one[:])
-	if n > 0 {
-		return false
+	t.pending = nil
+	var buf [256]byte
+	for {
+		if err := t.conn.SetReadDeadline(time.Now().Add(time.Millisecond)); err != nil {
+			return false
+		}
+		n, err := t.conn.Read(buf[:])
+		if len(bytes.TrimSpace(buf[:n])) > 0 {
+			return false
+		}
+		if err != nil {
+			var ne net.Error
+			return errors.As(err, &ne) && ne.Timeout()
+		}
 	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func (t *tcpTransport) dial(ctx context.Context) (net.Conn, error) {
@@ -141,7 +148,7 @@ func (t *tcpTransport) roundTrip(ctx context.Context, doc []byte, epoch int, _ b
 	}
 	if t.conn == nil {
 		if epoch >= 0 {
-			return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection closed"), notSent: true, sessionLost: true}
+			return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection closed"), notSent: true, transient: true, sessionLost: true}
 		}
 		conn, err := t.dial(ctx)
 		if err != nil {
@@ -151,7 +158,7 @@ func (t *tcpTransport) roundTrip(ctx context.Context, doc []byte, epoch int, _ b
 		t.conn = conn
 		t.epoch++
 	} else if epoch >= 0 && epoch != t.epoch {
-		return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection changed since login"), notSent: true, sessionLost: true}
+		return nil, t.epoch, &transportError{err: errors.New("ocip: oci-p connection changed since login"), notSent: true, transient: true, sessionLost: true}
 	}
 	conn := t.conn
 	deadline, ok := ctx.Deadline()

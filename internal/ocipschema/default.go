@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"testing"
 )
 
 // SpecRelDir is where the R25 schema set lives, relative to the module root.
@@ -54,8 +53,15 @@ func Shared() (*Schema, error) {
 	return defaultSchema, defaultErr
 }
 
-// Default is Shared for tests: it fails the test when the schema cannot be loaded.
-func Default(t testing.TB) *Schema {
+// TB is the part of testing.TB that Default uses (so this package does not import testing).
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// Default is Shared for tests (pass the *testing.T, *testing.B or *testing.F): it fails the test when
+// the schema cannot be loaded.
+func Default(t TB) *Schema {
 	t.Helper()
 	s, err := Shared()
 	if err != nil {

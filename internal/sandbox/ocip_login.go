@@ -91,8 +91,11 @@ func (s *Server) AddOCIPAdmin(username, password, serviceProviderID string) erro
 	if strings.TrimSpace(username) == "" || password == "" {
 		return errors.New("ocip admin: username and password are required")
 	}
-	hash := hashSecret(password)
 	ctx := context.Background()
+	hash, err := s.hashSecret(ctx, password)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		return s.putOCIPAdmin(ctx, tx, username, hash, sha1Hex(password), serviceProviderID, true)
 	})
@@ -126,7 +129,11 @@ func (s *Server) seedOCIPAdmins(ctx context.Context, tx *sql.Tx) error {
 		if n > 0 {
 			continue // no slow hash for a login that exists
 		}
-		if err := s.putOCIPAdmin(ctx, tx, a.user, hashSecret(a.pw), sha1Hex(a.pw), a.ent, false); err != nil {
+		hash, err := s.hashSecret(ctx, a.pw)
+		if err != nil {
+			return err
+		}
+		if err := s.putOCIPAdmin(ctx, tx, a.user, hash, sha1Hex(a.pw), a.ent, false); err != nil {
 			return err
 		}
 	}
@@ -254,7 +261,9 @@ func (s *Server) ocipCheckLogin(ctx context.Context, c *ocipCall, plain, signed 
 	switch {
 	case a == nil:
 	case plain != "":
-		ok = verifySecret("", a.hash, plain)
+		if ok, err = s.verifySecret(ctx, "", a.hash, plain); err != nil {
+			return nil, err
+		}
 	case signed != "":
 		nonce := c.sess.nonce
 		ok = nonce != "" && c.sess.nonceUser == strings.ToLower(userID) &&

@@ -40,13 +40,19 @@ func init() {
 // oldPasscode is "only used in XS data mode" and ignored.
 func ocipPasscodeModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
 	passcode := c.n.child("newPasscode").text
-	hash := hashSecret(passcode)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	if _, err := ocipFindUser(ctx, s.q(ctx), c.str("userId")); err != nil { // authorise before hashing
+		return nil, err
+	}
+	hash, err := s.hashSecret(ctx, passcode)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := ocipFindUser(ctx, tx, c.str("userId"))
 		if err != nil {
 			return err
 		}
-		vs, err := passcodeViolations(ctx, tx, u, passcode)
+		vs, err := s.passcodeViolations(ctx, tx, u, passcode)
 		if err != nil {
 			return err
 		}
@@ -65,8 +71,14 @@ func ocipPasscodeModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, 
 // without oldPassword; the old password is not compared).
 func ocipPasswordModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
 	pw := c.n.child("newPassword").text
-	hash := hashSecret(pw)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	if _, err := ocipFindUser(ctx, s.q(ctx), c.str("userId")); err != nil { // authorise before hashing
+		return nil, err
+	}
+	hash, err := s.hashSecret(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := ocipFindUser(ctx, tx, c.str("userId"))
 		if err != nil {
 			return err

@@ -235,12 +235,13 @@ func writeAddress(w *xw, a addressJSON) {
 	w.close("address")
 }
 
-// ocipHashedSecret hashes the text of an optional secret element outside any transaction.
-func ocipHashedSecret(k *xnode) string {
+// ocipHashedSecret hashes the text of an optional secret element outside any transaction, with
+// the capped hash (hashSecret): callers authorise first (the user, or the group of a new user).
+func (s *Server) ocipHashedSecret(ctx context.Context, k *xnode) (string, error) {
 	if k == nil || k.isNil() {
-		return ""
+		return "", nil
 	}
-	return hashSecret(k.text)
+	return s.hashSecret(ctx, k.text)
 }
 
 // ocipStorePassword checks a portal password of u (group rules) and stores its hash.
@@ -261,8 +262,14 @@ func ocipUserAdd(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) 
 		return nil, errOCIPInvalid("the domain is required in the userId")
 	}
 	pwNode := c.n.child("password")
-	pwHash := ocipHashedSecret(pwNode)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	if _, err := s.ocipGroup(ctx, s.q(ctx), sp, grp); err != nil { // authorise before hashing
+		return nil, err
+	}
+	pwHash, err := s.ocipHashedSecret(ctx, pwNode)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.ocipGroup(ctx, tx, sp, grp); err != nil {
 			return err
 		}
@@ -428,7 +435,16 @@ func ocipUserGet(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) 
 func ocipUserModify(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
 	userID := c.str("userId")
 	newPw := c.n.child("newPassword")
-	pwHash := ocipHashedSecret(newPw)
+	var pwHash string
+	if newPw != nil && !newPw.isNil() {
+		if _, err := ocipFindUser(ctx, s.q(ctx), userID); err != nil { // authorise before hashing
+			return nil, err
+		}
+		var err error
+		if pwHash, err = s.ocipHashedSecret(ctx, newPw); err != nil {
+			return nil, err
+		}
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := ocipFindUser(ctx, tx, userID)
 		if err != nil {

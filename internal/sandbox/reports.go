@@ -87,7 +87,16 @@ func parseReportQuery(r *http.Request, ent string) (*reportQuery, error) {
 			}
 			rq.args = append(rq.args, st)
 		}
-		rq.where = append(rq.where, "a.status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(sts)), ", ")+")")
+		n := len(sts)
+		for _, st := range sts { // the Webex-only statuses show as their reference status (webex.go)
+			switch st {
+			case activationProvisioned:
+				rq.args, n = append(rq.args, activationUpdating), n+1
+			case activationPendingEmailValidation:
+				rq.args, n = append(rq.args, activationPendingUserMigration), n+1
+			}
+		}
+		rq.where = append(rq.where, "a.status IN ("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")")
 	}
 	if v := qv.Get("groupId"); v != "" {
 		rq.where = append(rq.where, "u.group_id = ?")
@@ -190,6 +199,7 @@ func (s *Server) queryReport(r *http.Request, after string, limit int) (*reportQ
 		err := sc.Scan(&row.UserID, &row.GroupID, &row.Location, &row.License, &row.ServiceID, &row.Extension,
 			&row.FirstName, &row.LastName, &row.Email, &row.Status, &it.sortVal)
 		row.ServiceType = reportServiceType
+		row.Status = referenceActivationStatus(row.Status) // Webex-only statuses (webex.go)
 		return it, err
 	})
 	return rq, items, err

@@ -11,8 +11,8 @@ import (
 )
 
 // secretsSchema: the passcode policy of an enterprise (no row = rules.DefaultPasscodePolicy)
-// and the users' write-only secrets. A secret is stored as an argon2id hash (hashSecret: a slow
-// KDF with its own random salt; salt is "" for those rows), never as itself; rows written by older
+// and the users' write-only secrets. A secret is stored as an argon2id hash (Server.hashSecret: a
+// slow KDF with its own random salt; salt is "" for those rows), never as itself; rows written by older
 // sandboxes hold rules.HashPasscode(salt, secret) and still verify. The voicemail passcode's hash
 // is also the history that the reuse rules consult.
 const secretsSchema = `
@@ -130,7 +130,7 @@ func firstViolation(vs []*rules.Violation) error {
 	return errInvalid(vs[0].Code, vs[0].Field, vs[0].Message)
 }
 
-// storeSecretHash replaces the hash (hashSecret) of a secret in table (voicemail_passcodes or
+// storeSecretHash replaces the hash (Server.hashSecret) of a secret in table (voicemail_passcodes or
 // portal_passwords).
 func (s *Server) storeSecretHash(ctx context.Context, tx *sql.Tx, table, userID, hash string) error {
 	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO `+table+` (user_id, salt, hash, updated_at) VALUES (?, ?, ?, ?)`,
@@ -139,6 +139,17 @@ func (s *Server) storeSecretHash(ctx context.Context, tx *sql.Tx, table, userID,
 		return fmt.Errorf("store %s: %w", table, err)
 	}
 	return nil
+}
+
+// authorizeThenHash is the first half of every REST secret write (see hashSecret for the order):
+// the caller must reach user id (else 404, and no hash is computed), then the secret is hashed
+// outside the write transaction (the slow KDF would hold every other writer). The transaction
+// that stores the hash authorises again: the user may have gone meanwhile.
+func (s *Server) authorizeThenHash(ctx context.Context, userID, secret string) (string, error) {
+	if _, err := s.authorizeUser(ctx, s.q(ctx), userID); err != nil {
+		return "", err
+	}
+	return s.hashSecret(ctx, secret)
 }
 
 // putPasscode checks the passcode against every rule of the enterprise's policy, with the user's
@@ -152,14 +163,17 @@ func (s *Server) putPasscode(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// The slow KDF runs outside the write transaction (it would hold every other writer).
-	hash := hashSecret(in.Passcode)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	hash, err := s.authorizeThenHash(ctx, r.PathValue("usr"), in.Passcode)
+	if err != nil {
+		s.failSecret(w, r, err)
+		return
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
 		if err != nil {
 			return err
 		}
-		vs, err := passcodeViolations(ctx, tx, u, in.Passcode)
+		vs, err := s.passcodeViolations(ctx, tx, u, in.Passcode)
 		if err != nil {
 			return err
 		}
@@ -169,7 +183,7 @@ func (s *Server) putPasscode(w http.ResponseWriter, r *http.Request) {
 		return s.storeSecretHash(ctx, tx, "voicemail_passcodes", u.ID, hash)
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.failSecret(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -186,8 +200,12 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	hash := hashSecret(in.Password)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	hash, err := s.authorizeThenHash(ctx, r.PathValue("usr"), in.Password)
+	if err != nil {
+		s.failSecret(w, r, err)
+		return
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.authorizeUser(ctx, tx, r.PathValue("usr"))
 		if err != nil {
 			return err
@@ -211,7 +229,10 @@ func (s *Server) putPassword(w http.ResponseWriter, r *http.Request) {
 // passcodeViolations checks a voicemail passcode of u against every rule of the user's group
 // policy (loadUserPasscodePolicy), with the user's number, extension and previous passcode
 // (compared through its hash) as facts. Every front-end checks passcodes through it.
-func passcodeViolations(ctx context.Context, tx *sql.Tx, u *user, passcode string) ([]*rules.Violation, error) {
+//
+// The previous passcode is compared through the capped hash (s.verifySecret): a comparison that
+// gets no hash slot is the answer (errHashesBusy), not a verdict.
+func (s *Server) passcodeViolations(ctx context.Context, tx *sql.Tx, u *user, passcode string) ([]*rules.Violation, error) {
 	pol, err := loadUserPasscodePolicy(ctx, tx, u)
 	if err != nil {
 		return nil, err
@@ -226,13 +247,24 @@ func passcodeViolations(ctx context.Context, tx *sql.Tx, u *user, passcode strin
 	}
 	var prevSalt, prevHash string
 	err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&prevSalt, &prevHash)
+	var verifyErr error
 	switch {
 	case err == nil:
-		facts.IsPrevious = func(c string) bool { return verifySecret(prevSalt, prevHash, c) }
+		facts.IsPrevious = func(c string) bool {
+			ok, err := s.verifySecret(ctx, prevSalt, prevHash, c)
+			if err != nil && verifyErr == nil {
+				verifyErr = err
+			}
+			return ok
+		}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("load passcode history: %w", err)
 	}
-	return rules.CheckPasscode(passcode, pol, facts), nil
+	vs := rules.CheckPasscode(passcode, pol, facts)
+	if verifyErr != nil {
+		return nil, verifyErr
+	}
+	return vs, nil
 }
 
 // passwordViolations checks a portal password of u against the strength rules of the user's

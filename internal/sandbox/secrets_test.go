@@ -107,7 +107,7 @@ func TestVoicemailPasscode(t *testing.T) {
 	if err := e.s.db.QueryRow(`SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u).Scan(&salt, &hash); err != nil {
 		t.Fatal(err)
 	}
-	if salt != "" || !verifySecret(salt, hash, "837261") || strings.Contains(hash, "837261") {
+	if salt != "" || !kdfVerify(salt, hash, "837261") || strings.Contains(hash, "837261") {
 		t.Errorf("stored salt %q hash %q", salt, hash)
 	}
 

@@ -120,11 +120,11 @@ func TestSecretsUseASlowKDF(t *testing.T) {
 
 // A database written by an older sandbox (salted SHA-256) keeps its passcode history.
 func TestLegacySecretHashStillVerifies(t *testing.T) {
-	if !verifySecret("ab", rules.HashPasscode("ab", "135790"), "135790") || verifySecret("ab", rules.HashPasscode("ab", "135790"), "135791") {
+	if !kdfVerify("ab", rules.HashPasscode("ab", "135790"), "135790") || kdfVerify("ab", rules.HashPasscode("ab", "135790"), "135791") {
 		t.Error("legacy salted SHA-256 hashes do not verify")
 	}
-	h := hashSecret("135790")
-	if !verifySecret("", h, "135790") || verifySecret("", h, "135791") || verifySecret("", "$argon2id$garbage", "135790") {
+	h := kdfHash("135790")
+	if !kdfVerify("", h, "135790") || kdfVerify("", h, "135791") || kdfVerify("", "$argon2id$garbage", "135790") {
 		t.Error("argon2id hashes do not verify")
 	}
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// WebexTokenLifetime is how long an access token from POST /v1/access_token lives (default
 	// 1 h); tests of a client's refresh set it short.
 	WebexTokenLifetime time.Duration
+	// MaxConcurrentHashes caps the argon2id hashes of secrets in flight (0 = GOMAXPROCS); see
+	// Server.hashSecret.
+	MaxConcurrentHashes int
 	// Middleware, when set, wraps the HTTP handler of the reference contract (tests install the
 	// OpenAPI contract check of internal/apispec here); the OCI-P SOAP path is outside it.
 	Middleware func(http.Handler) http.Handler
@@ -61,6 +64,7 @@ type Server struct {
 	limiter tokenBucket
 	latency atomic.Int64 // time.Duration
 	faults  faultInjector
+	hashes  hashLimiter // argon2id computations in flight (kdf.go)
 
 	mu      sync.Mutex // guards httpSrv and url
 	httpSrv *http.Server
@@ -192,6 +196,9 @@ func (s *Server) buildHandler() http.Handler {
 	}
 	for _, rt := range s.webexRoutes() { // the Webex front-end (webex.go)
 		mux.Handle(rt.pattern, s.wrapWebex(rt))
+	}
+	for _, p := range webexPrefixes {
+		mux.Handle(p, s.webexFallback())
 	}
 	mux.Handle("/", s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusNotFound, codeNotFound, "", "no such route: "+r.Method+" "+r.URL.Path)

@@ -51,13 +51,30 @@ package sandbox
 //   - a person created without locationId is placed in the enterprise's first group (users need
 //     one); new people need firstName and lastName;
 //   - the activation-email job counts sent/skipped/failed as the reference invitations job does;
-//     its errors are the users of the job that had no email (as of now).
+//     its errors are the users of the job that had no email (as of now);
+//   - packages: Webex for BroadWorks softphone, basic, standard, premium are the store's
+//     webex_voice, webex_calling, webex_meetings, webex_suite; wholesale provisions those four
+//     (cx_essentials, webex_calling_standard, … are refused with 400);
+//   - a wholesale DELETE removes the person too (User Hub's "delete user"); moving a subscriber
+//     or person to another location, alternate numbers, forwarding to voicemail and business
+//     continuity are not emulated (400);
+//   - the precheck (…/subscribers/validate) answers infoCode 101 for an email of a Webex
+//     account of another organisation (the consent flow will apply), 409 for an email of another
+//     user of the partner;
+//   - a number's emergency address is the E911 address of the user it is assigned to (400 for an
+//     unassigned number); the lookup answers {"addresses": [normalised address]};
+//   - a request under a Webex path prefix that no route serves gets a Webex 404 (405 with Allow
+//     when another method of the path is served);
+//   - flow-through provisioning (flowThroughSubscribe) creates a basic subscriber with
+//     provisioningId "flow-through" when the OCI-P front-end enables Integrated IM&P on a user
+//     with an email.
 //
 // Faults, latency and the rate limit apply to these routes as to the reference ones, with Webex
 // error bodies (429 with Retry-After).
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -257,6 +274,11 @@ func (s *Server) wxFail(w http.ResponseWriter, r *http.Request, err error) {
 		writeWebexError(w, r, we.Status, we.Code, we.Message)
 		return
 	}
+	if errors.Is(err, errHashesBusy) {
+		w.Header().Set("Retry-After", "1")
+		writeWebexError(w, r, http.StatusServiceUnavailable, 0, errHashesBusy.Error())
+		return
+	}
 	var ae *apiError
 	if errors.As(err, &ae) {
 		status := ae.Status
@@ -308,6 +330,50 @@ func (s *Server) webexRoutes() []wxRoute {
 	rs = append(rs, s.wxWholesaleRoutes()...)
 	rs = append(rs, s.wxCallingRoutes()...)
 	return rs
+}
+
+// webexPrefixes are the path prefixes of the Webex front-end: a request under one of them that
+// no route matches gets a Webex error body (404, or 405 when another method of the path is
+// served) instead of the reference contract's.
+var webexPrefixes = []string{"/v1/broadworks/", "/v1/wholesale/", "/v1/people", "/v1/people/", "/v1/locations",
+	"/v1/locations/", "/v1/telephony/", "/v1/identity/", "/v1/subscribers/", "/v1/access_token"}
+
+// webexFallback answers a request under webexPrefixes that no route matches.
+func (s *Server) webexFallback() http.Handler {
+	return s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, rt := range s.webexRoutes() {
+			m, p, _ := strings.Cut(rt.pattern, " ")
+			if m != r.Method && routePathMatches(p, r.URL.Path) && !slices.Contains(allowed, m) {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			slices.Sort(allowed)
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeWebexError(w, r, http.StatusMethodNotAllowed, 0, "Method Not Allowed: "+r.Method+" "+r.URL.Path)
+			return
+		}
+		writeWebexError(w, r, http.StatusNotFound, 0, "Not Found: "+r.Method+" "+r.URL.Path)
+	}))
+}
+
+// routePathMatches matches a route path ({name} segments) against a request path.
+func routePathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], "{") {
+			if xs[i] == "" {
+				return false
+			}
+		} else if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // wrapWebex builds the chain of a Webex route, outermost first: metrics → logging → latency →
@@ -479,7 +545,7 @@ func (s *Server) wxAccessToken(w http.ResponseWriter, r *http.Request) {
 	var secretHash, refreshHash, scopes, ents string
 	err = s.db.QueryRowContext(ctx, `SELECT secret_sha256, refresh_sha256, scopes, enterprise_ids FROM webex_oauth_clients
 		WHERE client_id = ?`, clientID).Scan(&secretHash, &refreshHash, &scopes, &ents)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && secretHash != tokenHash(secret)) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && subtle.ConstantTimeCompare([]byte(secretHash), []byte(tokenHash(secret))) != 1) {
 		s.wxFail(w, r, wxErr(http.StatusUnauthorized, "invalid_client: unknown client or wrong secret"))
 		return
 	}
@@ -487,7 +553,7 @@ func (s *Server) wxAccessToken(w http.ResponseWriter, r *http.Request) {
 		s.wxFail(w, r, fmt.Errorf("look up oauth client: %w", err))
 		return
 	}
-	if refreshHash != tokenHash(form.Get("refresh_token")) {
+	if subtle.ConstantTimeCompare([]byte(refreshHash), []byte(tokenHash(form.Get("refresh_token")))) != 1 {
 		s.wxFail(w, r, wxBadRequest("invalid_grant: the refresh token is not valid"))
 		return
 	}

@@ -161,8 +161,9 @@ type bwSubscriberView struct {
 
 func (x *subscriberRow) bwView() bwSubscriberView {
 	v := bwSubscriberView{
-		ID: webexID("SUBSCRIBER", x.UserID), UserID: x.BWUserID, SPEnterpriseID: x.EnterpriseID,
-		FirstName: x.FirstName, LastName: x.LastName, Email: x.Email, PrimaryPhoneNumber: x.Phone,
+		ID: webexID("SUBSCRIBER", x.UserID), UserID: nonEmpty(x.BWUserID, derivedBWUserID(x.UserID, x.EnterpriseID)),
+		SPEnterpriseID: x.EnterpriseID,
+		FirstName:      x.FirstName, LastName: x.LastName, Email: x.Email, PrimaryPhoneNumber: x.Phone,
 		MobilePhoneNumber: x.Mobile, Extension: x.Extension, Package: bwPackageOf(x.Package),
 		Status: x.webexStatus(), Errors: x.errorsView(), Created: rfc3339Millis(x.Created),
 		LastStatusChange: rfc3339Millis(x.Updated), ProvisioningID: x.ProvisioningID,
@@ -172,6 +173,10 @@ func (x *subscriberRow) bwView() bwSubscriberView {
 	}
 	return v
 }
+
+// derivedBWUserID is the BroadWorks user id of a user that has none yet: the one the OCI-P
+// front-end gives it when it is first read there (platforms.go).
+func derivedBWUserID(userID, ent string) string { return userID + "@" + ent + ".invalid" }
 
 // bwUserByID finds the user whose BroadWorks user id is userID (case-insensitive). A user that
 // has none yet is found by the id the OCI-P front-end gives it, usr_…@<enterprise>.invalid
@@ -712,7 +717,8 @@ func (s *Server) bwListSubscribers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v := qv.Get("userId"); v != "" {
-		where, args = append(where, "lower(u.bw_user_id) = lower(?)"), append(args, v)
+		where = append(where, "(lower(u.bw_user_id) = lower(?) OR (u.bw_user_id IS NULL AND u.id || '@' || u.enterprise_id || '.invalid' = ?))")
+		args = append(args, v, v)
 	}
 	if v := qv.Get("personId"); v != "" {
 		where, args = append(where, "u.id = ? AND a.status IN ('provisioned', 'updating')"), append(args, fromWebexID("PEOPLE", v))
@@ -739,29 +745,24 @@ func (s *Server) bwListSubscribers(w http.ResponseWriter, r *http.Request) {
 	if v := qv.Get("selfActivated"); v == "true" {
 		where = append(where, "0") // the emulator has no self-activated subscribers
 	}
-	var statuses []string
 	if v := qv.Get("status"); v != "" {
-		for _, st := range strings.Split(v, ",") {
+		sts := strings.Split(v, ",")
+		for _, st := range sts {
 			if !slices.Contains(bwSubscriberStatuses, st) {
 				s.wxFail(w, r, wxBadRequest("Invalid Parameter Value: status"))
 				return
 			}
-			statuses = append(statuses, st)
+			args = append(args, st)
 		}
+		// filtered on the Webex status (a queued activation shows as the state it moves to next)
+		where = append(where, `(CASE WHEN a.status <> 'queued' THEN a.status WHEN u.email = '' THEN 'pending_email_input'
+			ELSE 'pending_email_validation' END) IN (`+placeholders(len(sts))+`)`)
 	}
-	rows, err := queryAll(ctx, s.q(ctx), subscriberSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY u.id`, args, scanSubscriber)
+	page, err := queryAll(ctx, s.q(ctx), subscriberSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY u.id LIMIT ?`,
+		append(args, maxN+1), scanSubscriber)
 	if err != nil {
 		s.wxFail(w, r, err)
 		return
-	}
-	var page []*subscriberRow
-	for _, x := range rows { // status is filtered on the Webex status (a queued activation shows another)
-		if statuses == nil || slices.Contains(statuses, x.webexStatus()) {
-			page = append(page, x)
-			if len(page) > maxN {
-				break
-			}
-		}
 	}
 	page = wxCursorPage(w, r, maxN, page, func(x *subscriberRow) string { return x.UserID })
 	views := make([]bwSubscriberView, len(page))
@@ -1034,4 +1035,23 @@ func (s *Server) bwEnableDirSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// flowThroughSubscribe is flow-through provisioning (WEBEX.md section 1): enabling Integrated
+// IM&P on a BroadWorks user makes the provisioning adapter create the user's Webex for
+// BroadWorks subscriber. It creates the subscriber (package basic, provisioningId
+// "flow-through") when the user has an email and no activation yet, and does nothing otherwise
+// (no email: the user stays without a subscriber, as an untrusted-email user would until the
+// activation portal; an activation: already provisioned or in progress). For the OCI-P
+// front-end's UserIntegratedIMPModifyRequest (isActive true), inside its transaction; the
+// reference PUT .../services/integrated-imp does not call it (its behaviour stays as it was).
+func (s *Server) flowThroughSubscribe(ctx context.Context, tx *sql.Tx, u *user) error {
+	if u.Email == "" {
+		return nil
+	}
+	a, err := loadActivation(ctx, tx, u.ID)
+	if err != nil || a != nil {
+		return err
+	}
+	return s.wxSubscribe(ctx, tx, u, bwPackages["basic"], "broadworks", "flow-through", "", "")
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -167,6 +168,13 @@ func TestBroadWorksSubscriberWithoutEmail(t *testing.T) {
 	sub := e.subscribe("noemail@acme.example")
 	if sub["status"] != "pending_email_input" {
 		t.Fatalf("status %v", sub["status"])
+	}
+	// Still queued in the store: the status filter uses the status the subscriber shows.
+	if items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?status=pending_email_input", wxToken, nil)).items(t); len(items) != 1 {
+		t.Errorf("status filter on a queued activation: %v", items)
+	}
+	if items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?status=pending_email_validation", wxToken, nil)).items(t); len(items) != 0 {
+		t.Errorf("status filter: %v", items)
 	}
 	e.tick(2)
 	path := "/v1/broadworks/subscribers/" + sub["id"].(string)
@@ -434,4 +442,44 @@ func TestWebexFaultsAndRateLimit(t *testing.T) {
 		t.Errorf("429 without Retry-After")
 	}
 	e.s.SetRateLimit(0, 0)
+}
+
+func TestBroadWorksDerivedUserIDShown(t *testing.T) {
+	e := newWebexEnv(t)
+	// A subscriber made by the reference contract for a user without a BroadWorks user id shows
+	// the id the OCI-P front-end would give it, and is found by it.
+	usr := e.userWithEmail("derived-view@acme.example")
+	e.activate(usr)
+	bw := usr + "@ent_acme.invalid"
+	items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?userId="+url.QueryEscape(bw), wxToken, nil)).items(t)
+	if len(items) != 1 || items[0]["userId"] != bw {
+		t.Errorf("by derived userId: %v", items)
+	}
+}
+
+func TestFlowThroughSubscribe(t *testing.T) {
+	e := newWebexEnv(t)
+	withEmail := e.bwUser("flow@acme.example", "flow@acme.example")
+	without := e.bwUser("", "flow-none@acme.example")
+	ctx := t.Context()
+	err := e.s.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range []string{withEmail, without, withEmail} { // the second call for withEmail changes nothing
+			u, err := loadUser(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := e.s.flowThroughSubscribe(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := e.must(200, e.request("GET", "/v1/broadworks/subscribers?spEnterpriseId=ent_acme", wxToken, nil)).items(t)
+	if len(items) != 1 || items[0]["userId"] != "flow@acme.example" || items[0]["provisioningId"] != "flow-through" ||
+		items[0]["package"] != "basic" {
+		t.Errorf("flow-through subscribers: %v", items)
+	}
 }

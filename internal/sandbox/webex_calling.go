@@ -886,33 +886,21 @@ func (s *Server) wxPutPasscode(w http.ResponseWriter, r *http.Request) {
 		s.wxFail(w, r, wxNull("passcode"))
 		return
 	}
-	hash := hashSecret(*in.Passcode)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	hash, err := s.hashSecret(ctx, *in.Passcode) // authorised above (wxPerson)
+	if err != nil {
+		s.wxFail(w, r, err)
+		return
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		u, err := wxPerson(ctx, tx, r.PathValue("personId"))
 		if err != nil {
 			return err
 		}
-		pol, err := loadPasscodePolicy(ctx, tx, u.EnterpriseID)
+		vs, err := s.passcodeViolations(ctx, tx, u, *in.Passcode)
 		if err != nil {
 			return err
 		}
-		facts := rules.PasscodeFacts{}
-		a, err := loadAssignment(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if a != nil {
-			facts.PhoneNumber, facts.Extension = a.PhoneNumber, a.Extension
-		}
-		var prevSalt, prevHash string
-		err = tx.QueryRowContext(ctx, `SELECT salt, hash FROM voicemail_passcodes WHERE user_id = ?`, u.ID).Scan(&prevSalt, &prevHash)
-		switch {
-		case err == nil:
-			facts.IsPrevious = func(c string) bool { return verifySecret(prevSalt, prevHash, c) }
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("load passcode history: %w", err)
-		}
-		if vs := rules.CheckPasscode(*in.Passcode, pol, facts); len(vs) > 0 {
+		if len(vs) > 0 {
 			return wxBadRequest("Invalid passcode: " + vs[0].Message)
 		}
 		return s.storeSecretHash(ctx, tx, "voicemail_passcodes", u.ID, hash)

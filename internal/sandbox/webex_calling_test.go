@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/webexspec"
 )
@@ -311,4 +312,32 @@ func TestWebexActivationEmails(t *testing.T) {
 	e.wantWebexError(e.request("GET", "/v1/identity/organizations/"+url.PathEscape(DemoWebexOrgGlobex)+"/jobs/sendActivationEmails/"+
 		job["id"].(string)+"/status", wxToken, nil), 404, 0, "Job")
 	e.wantWebexError(e.request("POST", "/v1/identity/organizations/bogus/jobs/sendActivationEmails", wxToken, nil), 404, 0, "Organization")
+}
+
+func TestWebexCustomerAdminToken(t *testing.T) {
+	e := newWebexEnv(t)
+	// The acme admin creates people without orgId (its only organisation) and sees only acme.
+	p := e.must(200, e.request("POST", "/v1/people", DemoWebexAcmeToken, map[string]any{"emails": []string{"own@acme.example"},
+		"displayName": "Own Person"})).obj(t)
+	if p["orgId"] != DemoWebexOrgAcme || p["firstName"] != "Own" || p["lastName"] != "Person" {
+		t.Errorf("person: %v", p)
+	}
+	if n := len(e.must(200, e.request("GET", "/v1/locations", DemoWebexAcmeToken, nil)).items(t)); n != 2 {
+		t.Errorf("acme admin sees %d locations", n)
+	}
+	e.wantWebexError(e.request("GET", "/v1/locations/"+DemoWebexLocation(DemoGroupTokyo), DemoWebexAcmeToken, nil), 404, 0, "Location")
+	e.wantWebexError(e.request("GET", "/v1/people?orgId="+url.QueryEscape(DemoWebexOrgGlobex), DemoWebexAcmeToken, nil), 404, 0, "Organization")
+	if n := len(e.must(200, e.request("GET", "/v1/wholesale/customers", DemoWebexAcmeToken, nil)).items(t)); n != 1 {
+		t.Errorf("acme admin sees %d customers", n)
+	}
+}
+
+func TestWebexLatency(t *testing.T) {
+	e := newWebexEnv(t)
+	e.s.SetLatency(150 * time.Millisecond)
+	start := time.Now()
+	e.must(200, e.request("GET", "/v1/locations", wxToken, nil))
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("answered in %v despite 150ms latency", d)
+	}
 }

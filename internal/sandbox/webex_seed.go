@@ -13,6 +13,9 @@ const (
 	// DemoWebexToken is a Webex partner access token with every scope of WebexScopes that sees
 	// every enterprise; it never expires.
 	DemoWebexToken = "webex-partner-token"
+	// DemoWebexAcmeToken is a customer administrator's token of ent_acme: every scope, but it
+	// sees ent_acme only (everything else answers 404).
+	DemoWebexAcmeToken = "webex-acme-admin-token"
 	// DemoWebexClientID, DemoWebexClientSecret and DemoWebexRefreshToken are an OAuth
 	// integration: POST /v1/access_token with grant_type=refresh_token issues access tokens with
 	// every scope that live Options.WebexTokenLifetime.
@@ -59,6 +62,10 @@ func (s *Server) seedWebex(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	if err := s.insertWebexToken(ctx, tx, WebexToken{Token: DemoWebexToken, Label: "demo webex partner", Scopes: WebexScopes}); err != nil {
+		return err
+	}
+	if err := s.insertWebexToken(ctx, tx, WebexToken{Token: DemoWebexAcmeToken, Label: "demo webex acme admin", Scopes: WebexScopes,
+		Enterprises: []string{DemoEnterpriseAcme}}); err != nil {
 		return err
 	}
 	return insertOAuthClient(ctx, tx, WebexOAuthClient{ClientID: DemoWebexClientID, ClientSecret: DemoWebexClientSecret,

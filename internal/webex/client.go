@@ -21,6 +21,14 @@
 // client secret, the refresh token or a secret a request carried (passcodes): they are replaced by
 // "***", even in error messages a server echoes them in. The client knows nothing about Terraform
 // beyond logging through tflog.
+//
+// Where the specs decide against a plain reading of the API's documentation, the client follows
+// the specs: a person's numbers are read at GET /people/{personId}/features/numbers and written
+// at PUT /telephony/config/people/{personId}/numbers; POST /people carries orgId in its body (the
+// operation has no orgId parameter) and GET/PUT/DELETE /people/{personId} carry none; the
+// BroadWorks subscriber list filters on one status; there is no GET of one BroadWorks enterprise
+// (FindBroadWorksEnterprise lists with spEnterpriseId). The emergency-address calls under
+// /telephony/pstn are in none of the in-repo specs (webexspec.Uncovered).
 package webex
 
 import (

@@ -79,6 +79,9 @@ func TestTrackingIDOnEveryRequestAndLogged(t *testing.T) {
 		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
 			t.Errorf("Authorization %q", got)
 		}
+		if got := r.Header.Get("User-Agent"); got != DefaultUserAgent {
+			t.Errorf("User-Agent %q", got)
+		}
 		if n == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return

@@ -54,19 +54,21 @@ func (e *Error) Error() string {
 	if e.Method != "" {
 		fmt.Fprintf(&b, " (%s %s)", strings.ToLower(e.Method), e.Path)
 	}
-	parts := make([]string, 0, 1+len(e.Descriptions))
-	if e.Message != "" {
-		parts = append(parts, e.Message)
-	}
+	msg := e.Message
+	var parts []string
 	for i, d := range e.Descriptions {
 		code := ""
 		if i < len(e.Codes) && e.Codes[i] != 0 {
 			code = fmt.Sprintf(" (code %d)", e.Codes[i])
 		}
-		if d == e.Message && code == "" {
+		if d == e.Message {
+			msg += code // the usual case: the one error repeats the message
 			continue
 		}
 		parts = append(parts, d+code)
+	}
+	if msg != "" {
+		parts = append([]string{msg}, parts...)
 	}
 	if len(parts) > 0 {
 		b.WriteString(": " + strings.Join(parts, "; "))

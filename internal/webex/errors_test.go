@@ -94,9 +94,8 @@ func TestErrorHelpers(t *testing.T) {
 	if !IsConflict(err) || !HasCode(err, 10022) || HasCode(err, 1001) || IsNotFound(err) {
 		t.Errorf("conflict: %v", err)
 	}
-	if !strings.Contains(err.Error(), "webex api error 409 conflict (get /v1/broadworks/subscribers/conflict)") ||
-		!strings.Contains(err.Error(), "[tracking id ROUTER_test]") {
-		t.Errorf("conflict message %q", err)
+	if want := "webex api error 409 conflict (get /v1/broadworks/subscribers/conflict): The BroadWorks UserID is already associated with an existing user. (code 10022) [tracking id ROUTER_test]"; err.Error() != want {
+		t.Errorf("conflict message\n%q, want\n%q", err, want)
 	}
 	if err := get("missing"); !IsNotFound(err) || !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing: %v", err)
