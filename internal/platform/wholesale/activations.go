@@ -243,11 +243,11 @@ func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform
 // rows is the activation status report of ent: the customer's subscribers joined with the
 // organisation's people and locations.
 func (p *Platform) rows(ctx context.Context, ent string, f platform.ActivationFilter) ([]platform.ActivationRow, error) {
-	org, err := p.orgOf(ctx, ent)
+	cid, org, err := p.customer(ctx, ent)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent})
+	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: cid})
 	if err != nil {
 		return nil, convErr(err)
 	}

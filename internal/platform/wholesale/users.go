@@ -39,11 +39,11 @@ func (p *Platform) snapshot(ctx context.Context, ent string) (*snapshotEntry, er
 	if e.loaded {
 		return e, nil
 	}
-	org, err := p.orgOf(ctx, ent)
+	cid, org, err := p.customer(ctx, ent)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent})
+	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: cid})
 	if err != nil {
 		return nil, convErr(err)
 	}
@@ -63,7 +63,7 @@ func (p *Platform) snapshot(ctx context.Context, ent string) (*snapshotEntry, er
 		e.subs[s.ID] = s
 		e.subOfPerson[s.PersonID] = s.ID
 		if _, known := p.refs[s.ID]; !known {
-			p.refs[s.ID] = &ref{SubscriberID: s.ID, PersonID: s.PersonID, CustomerID: ent, OrgID: org, Package: packageOf(s)}
+			p.refs[s.ID] = &ref{SubscriberID: s.ID, PersonID: s.PersonID, CustomerID: cid, OrgID: org, Package: packageOf(s)}
 		}
 	}
 	p.mu.Unlock()
@@ -104,6 +104,14 @@ func (p *Platform) fromSnapshot(ctx context.Context, ent, id string) (*snapshotE
 }
 
 // userOf is the domain user of a subscriber and its person.
+// userOf is the domain user of a subscriber and its person, its enterprise named as the
+// configuration names it.
+func (p *Platform) userOf(s *webex.WholesaleSubscriber, pr *webex.Person) platform.User {
+	u := userOf(s, pr)
+	u.EnterpriseID = p.entName(u.EnterpriseID)
+	return u
+}
+
 func userOf(s *webex.WholesaleSubscriber, pr *webex.Person) platform.User {
 	u := platform.User{
 		ID: s.ID, EnterpriseID: s.CustomerID, GroupID: pr.LocationID, FirstName: pr.FirstName, LastName: pr.LastName,
@@ -174,11 +182,12 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 		return nil, &platform.Error{Status: http.StatusUnprocessableEntity, Code: "email_required", Field: "email", Platform: platform.NameWholesale,
 			Message: "a wholesale subscriber is created with an email"}
 	}
-	if _, err := p.orgOf(ctx, ent); err != nil {
+	cid, err := p.customerID(ctx, ent)
+	if err != nil {
 		return nil, err
 	}
 	req := webex.WholesaleSubscriberCreate{
-		CustomerID: ent, Email: in.Email, Packages: []string{p.basePkg},
+		CustomerID: cid, Email: in.Email, Packages: []string{p.basePkg},
 		ProvisioningParameters: webex.WholesaleProvisioningParameters{FirstName: in.FirstName, LastName: in.LastName, LocationID: in.GroupID},
 	}
 	res, err := p.c.ProvisionWholesaleSubscriber(ctx, req)
@@ -191,7 +200,7 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 				"its activation shows the status", map[string]any{"subscriber_id": sub.ID})
 		}
 	case ctx.Err() == nil && ambiguous(err):
-		found, ferr := p.adopt(ctx, ent, in)
+		found, ferr := p.adopt(ctx, cid, in)
 		if ferr != nil {
 			return nil, ferr
 		}
@@ -224,7 +233,7 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 		sub.Email = in.Email
 	}
 	p.notePerson(sub.ID, pr)
-	u := userOf(sub, pr)
+	u := p.userOf(sub, pr)
 	return &u, nil
 }
 
@@ -275,7 +284,7 @@ func (p *Platform) GetUser(ctx context.Context, id string) (*platform.User, erro
 		return nil, convErr(err)
 	}
 	p.notePerson(s.ID, pr)
-	u := userOf(s, pr)
+	u := p.userOf(s, pr)
 	return &u, nil
 }
 
@@ -306,7 +315,7 @@ func (p *Platform) ReadUser(ctx context.Context, ent, id string) (*platform.User
 	if !ok {
 		return p.GetUser(ctx, id)
 	}
-	u := userOf(s, pr)
+	u := p.userOf(s, pr)
 	return &u, nil
 }
 
@@ -320,7 +329,7 @@ func (p *Platform) UpdateUser(ctx context.Context, id string, patch platform.Use
 	if err != nil {
 		return nil, err
 	}
-	cur := userOf(s, pr)
+	cur := p.userOf(s, pr)
 	if err := checkIfMatch(o.IfMatch, cur.ETag, "user "+id); err != nil {
 		return nil, err
 	}
@@ -355,7 +364,7 @@ func (p *Platform) UpdateUser(ctx context.Context, id string, patch platform.Use
 	if patch.Email != nil {
 		s.Email = *patch.Email
 	}
-	u := userOf(s, out)
+	u := p.userOf(s, out)
 	return &u, nil
 }
 
@@ -388,11 +397,11 @@ func (p *Platform) ResetUser(context.Context, string, platform.WriteOptions) (*p
 
 // ListUsers implements platform.Users: the customer's subscribers joined with their people.
 func (p *Platform) ListUsers(ctx context.Context, ent string, f platform.UserFilter) ([]platform.User, error) {
-	org, err := p.orgOf(ctx, ent)
+	cid, org, err := p.customer(ctx, ent)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent, Email: f.Email})
+	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: cid, Email: f.Email})
 	if err != nil {
 		return nil, convErr(err)
 	}
@@ -435,7 +444,7 @@ func (p *Platform) ListUsers(ctx context.Context, ent string, f platform.UserFil
 		if _, err := p.learnSubscriber(ctx, s); err != nil {
 			return nil, err
 		}
-		out = append(out, userOf(s, pr))
+		out = append(out, p.userOf(s, pr))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
@@ -473,9 +482,10 @@ func (p *Platform) CreatedHere(id string) bool {
 // UserEnterprise implements platform.Users.
 func (p *Platform) UserEnterprise(id string) string {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if r, ok := p.refs[id]; ok {
-		return r.CustomerID
+	r, ok := p.refs[id]
+	p.mu.Unlock()
+	if ok {
+		return p.entName(r.CustomerID)
 	}
 	return ""
 }
@@ -485,14 +495,18 @@ func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platf
 	if ent == "" || email == "" {
 		return nil, nil
 	}
-	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent, Email: email})
+	cid, err := p.customerID(ctx, ent)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: cid, Email: email})
 	if err != nil {
 		return nil, convErr(err)
 	}
 	var out []platform.User
 	for _, s := range subs {
 		if strings.EqualFold(s.Email, email) {
-			out = append(out, platform.User{ID: s.ID, EnterpriseID: s.CustomerID, Email: s.Email})
+			out = append(out, platform.User{ID: s.ID, EnterpriseID: p.entName(s.CustomerID), Email: s.Email})
 		}
 	}
 	return out, nil
@@ -521,7 +535,7 @@ func (p *Platform) ExtensionHolders(ctx context.Context, ent, ext string) ([]pla
 			continue // read below
 		}
 		if s, ok := snap.subs[sid]; ok {
-			out = append(out, userOf(s, pr))
+			out = append(out, p.userOf(s, pr))
 		} else {
 			out = append(out, platform.User{ID: pid, EnterpriseID: ent, FirstName: pr.FirstName, LastName: pr.LastName})
 		}
@@ -530,7 +544,7 @@ func (p *Platform) ExtensionHolders(ctx context.Context, ent, ext string) ([]pla
 	p.mu.Lock()
 	var written []string
 	for id := range p.written {
-		if r, ok := p.refs[id]; ok && r.CustomerID == ent {
+		if r, ok := p.refs[id]; ok && (r.CustomerID == ent || p.alias[r.CustomerID] == ent) {
 			written = append(written, id)
 		}
 	}

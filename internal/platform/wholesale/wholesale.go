@@ -82,6 +82,8 @@ type Platform struct {
 	mu                  sync.Mutex
 	orgOfCustomer       map[string]string // customer id → orgId
 	customerOfOrg       map[string]string // orgId → customer id
+	customerIDOf        map[string]string // customer id or externalId → customer id
+	alias               map[string]string // customer id → the externalId the configuration names it by
 	groups              map[string]platform.Group
 	refs                map[string]*ref // subscriber id → its person, customer, org
 	created             map[string]*platform.User
@@ -112,7 +114,7 @@ func New(cfg Config) (*Platform, error) {
 func Wrap(c *webex.Client, cfg Config) *Platform {
 	p := &Platform{
 		c: c, basePkg: cfg.BasePackage, callingPkg: cfg.CallingPackage, poll: cfg.Poll,
-		orgOfCustomer: map[string]string{}, customerOfOrg: map[string]string{}, groups: map[string]platform.Group{},
+		orgOfCustomer: map[string]string{}, customerOfOrg: map[string]string{}, customerIDOf: map[string]string{}, alias: map[string]string{}, groups: map[string]platform.Group{},
 		refs: map[string]*ref{}, created: map[string]*platform.User{}, written: map[string]bool{},
 		snaps: map[string]*snapshotEntry{}, e911: map[string]*platform.E911{},
 	}
@@ -165,23 +167,67 @@ func (p *Platform) CheckEnterprise(ctx context.Context, ent string) error {
 
 // orgOf is the orgId of customer ent (read once per process).
 func (p *Platform) orgOf(ctx context.Context, ent string) (string, error) {
+	_, org, err := p.customer(ctx, ent)
+	return org, err
+}
+
+// customer resolves ent, a customer id or (when it is not a Webex id) the customer's externalId,
+// to the customer id and its orgId (read once per process). A configuration that names its
+// customer by externalId sees that name as every object's enterprise (entName).
+func (p *Platform) customer(ctx context.Context, ent string) (id, org string, err error) {
 	if ent == "" {
-		return "", &platform.Error{Status: http.StatusBadRequest, Code: "enterprise_required", Field: "enterpriseId",
+		return "", "", &platform.Error{Status: http.StatusBadRequest, Code: "enterprise_required", Field: "enterpriseId",
 			Message: "the wholesale customer (enterprise_id) is not known", Platform: platform.NameWholesale}
 	}
 	p.mu.Lock()
 	org, ok := p.orgOfCustomer[ent]
+	id = p.customerIDOf[ent]
 	p.mu.Unlock()
 	if ok {
-		return org, nil
+		return id, org, nil
+	}
+	if !IsWebexID(ent) {
+		cs, err := p.c.ListWholesaleCustomers(ctx, webex.WholesaleCustomerFilter{ExternalID: ent})
+		if err != nil {
+			return "", "", convErr(err)
+		}
+		for _, cu := range cs {
+			if cu.ExternalID == ent {
+				p.learnCustomer(cu.ID, cu.OrgID)
+				p.mu.Lock()
+				p.orgOfCustomer[ent], p.customerIDOf[ent], p.alias[cu.ID] = cu.OrgID, cu.ID, ent
+				p.mu.Unlock()
+				return cu.ID, cu.OrgID, nil
+			}
+		}
+		return "", "", notFound("no wholesale customer has the id or externalId " + ent)
 	}
 	cu, err := p.c.GetWholesaleCustomer(ctx, ent)
 	if err != nil {
-		return "", convErr(err)
+		return "", "", convErr(err)
 	}
 	p.learnCustomer(cu.ID, cu.OrgID)
-	return cu.OrgID, nil
+	return cu.ID, cu.OrgID, nil
 }
+
+// customerID is the customer id of ent (an id or an externalId).
+func (p *Platform) customerID(ctx context.Context, ent string) (string, error) {
+	id, _, err := p.customer(ctx, ent)
+	return id, err
+}
+
+// entName is how the configuration names customer id: its externalId when it was named so.
+func (p *Platform) entName(id string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if a, ok := p.alias[id]; ok {
+		return a
+	}
+	return id
+}
+
+// IsWebexID reports whether s looks like a Webex id (base64url of "ciscospark://…").
+func IsWebexID(s string) bool { return strings.HasPrefix(s, "Y2lzY29zcGFyazovL") }
 
 func (p *Platform) learnCustomer(id, org string) {
 	if id == "" || org == "" {
@@ -189,6 +235,7 @@ func (p *Platform) learnCustomer(id, org string) {
 	}
 	p.mu.Lock()
 	p.orgOfCustomer[id] = org
+	p.customerIDOf[id] = id
 	p.customerOfOrg[org] = id
 	p.mu.Unlock()
 }
@@ -271,7 +318,7 @@ func (p *Platform) GetGroup(ctx context.Context, id string) (*platform.Group, er
 	if err != nil {
 		return nil, err
 	}
-	g = platform.Group{ID: l.ID, EnterpriseID: ent, Name: l.Name, TimeZone: l.TimeZone}
+	g = platform.Group{ID: l.ID, EnterpriseID: p.entName(ent), Name: l.Name, TimeZone: l.TimeZone}
 	p.mu.Lock()
 	p.groups[l.ID] = g
 	p.mu.Unlock()

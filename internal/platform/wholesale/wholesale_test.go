@@ -259,6 +259,22 @@ func TestWholesalePlatformLifecycle(t *testing.T) {
 	if err != nil || !strings.Contains(csv, "grace@acme.example") || !strings.HasPrefix(csv, strings.Join(CSVHeader, ",")+"\r\n") {
 		t.Fatalf("csv %q %v", csv, err)
 	}
+	// A customer named by its externalId: objects carry that name as their enterprise.
+	byName, err := p.CreateUser(ctx, sandbox.DemoEnterpriseAcme, platform.UserInput{GroupID: paris, FirstName: "Alan", LastName: "Turing", Email: "alan@acme.example"})
+	if err != nil || byName.EnterpriseID != sandbox.DemoEnterpriseAcme {
+		t.Fatalf("create by externalId: %+v %v", byName, err)
+	}
+	if got := p.UserEnterprise(byName.ID); got != sandbox.DemoEnterpriseAcme {
+		t.Errorf("UserEnterprise = %q", got)
+	}
+	_, fresh2 := startSandboxSame(t, srv)
+	rb, err := fresh2.ReadUser(ctx, sandbox.DemoEnterpriseAcme, byName.ID)
+	if err != nil || rb.EnterpriseID != sandbox.DemoEnterpriseAcme || rb.ETag != byName.ETag {
+		t.Errorf("bulk read by externalId: %+v %v", rb, err)
+	}
+	if err := p.CheckEnterprise(ctx, "no_such_customer"); !platform.IsNotFound(err) {
+		t.Errorf("unknown externalId: %v", err)
+	}
 	_ = http.StatusOK
 }
 
