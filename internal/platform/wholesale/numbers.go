@@ -112,15 +112,27 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 		return nil, &platform.Error{Status: http.StatusUnprocessableEntity, Code: "required", Field: "phoneNumber", Platform: platform.NameWholesale,
 			Message: "a phone number or an extension is required"}
 	}
-	r, pr, err := p.personOf(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
+	var r *ref
+	var pr *webex.Person
 	var cur *platform.Number
-	if c, err := p.numberOf(ctx, r.OrgID, pr, nil); err == nil {
-		cur = c
-	} else if !platform.IsNotFound(err) {
-		return nil, err
+	if kp, kn, ok := p.knownFor(userID, o.IfMatch); ok {
+		// A user this process created: its own writes say what it has.
+		rr, _, err := p.refOf(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		r, pr, cur = rr, kp, kn
+	} else {
+		rr, ppr, err := p.personOf(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		r, pr = rr, ppr
+		if c, err := p.numberOf(ctx, r.OrgID, pr, nil); err == nil {
+			cur = c
+		} else if !platform.IsNotFound(err) {
+			return nil, err
+		}
 	}
 	curETag := ""
 	if cur != nil {
@@ -182,6 +194,7 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 		}
 	}
 	out.ETag = numberETag(out)
+	p.noteKnown(userID, nil, out, true)
 	return out, nil
 }
 
@@ -203,7 +216,11 @@ func (p *Platform) DeleteNumber(ctx context.Context, userID string, o platform.W
 	err = p.c.UpdatePersonNumbers(ctx, r.OrgID, r.PersonID, webex.PersonNumbersUpdate{PhoneNumbers: []webex.PersonNumberChange{
 		{Primary: true, Action: webex.NumberActionDelete, DirectNumber: cur.PhoneNumber, Extension: cur.Extension},
 	}})
-	return convErr(err)
+	if err != nil {
+		return convErr(err)
+	}
+	p.noteKnown(userID, nil, nil, true)
+	return nil
 }
 
 // ListNumbers implements platform.Numbers: GET /telephony/config/numbers of the organisation.

@@ -52,16 +52,41 @@ func (p *Platform) GetE911(ctx context.Context, userID string) (*platform.E911, 
 }
 
 // ReadE911 implements platform.Services.
-func (p *Platform) ReadE911(ctx context.Context, _, userID string) (*platform.E911, error) {
-	return p.GetE911(ctx, userID)
+func (p *Platform) ReadE911(ctx context.Context, ent, userID string) (*platform.E911, error) {
+	p.mu.Lock()
+	e, ok := p.e911[userID]
+	p.mu.Unlock()
+	if ok {
+		cp := *e
+		return &cp, nil
+	}
+	_, _, pr, ok, err := p.fromSnapshot(ctx, ent, userID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return p.GetE911(ctx, userID)
+	}
+	if phone, _ := workNumber(pr); phone != "" {
+		return nil, fmt.Errorf("the emergency address of %s: %w (Webex Calling has no read of a number's emergency address)",
+			phone, platform.ErrNotReadable)
+	}
+	return nil, notFound("the user has no phone number, so no emergency address")
 }
 
 // PutE911 implements platform.Services: the lookup validates and normalises the address for the
 // user's location, then the number's emergency address is set. IfMatch is compared with what
 // this process last wrote only (Webex cannot read it back).
 func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Address, o platform.WriteOptions) (*platform.E911, error) {
-	r, pr, err := p.personOf(ctx, userID)
-	if err != nil {
+	var r *ref
+	var pr *webex.Person
+	var err error
+	if kp, _, ok := p.knownFor(userID, o.IfMatch); ok {
+		if r, _, err = p.refOf(ctx, userID); err != nil {
+			return nil, err
+		}
+		pr = kp
+	} else if r, pr, err = p.personOf(ctx, userID); err != nil {
 		return nil, err
 	}
 	phone, _ := workNumber(pr)

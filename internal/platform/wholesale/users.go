@@ -217,22 +217,31 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 		return nil, err
 	}
 	p.markWritten(sub.ID)
-	// The person is read back: its location, time zone and names as Webex keeps them.
-	pr, err := p.c.GetPerson(ctx, r.PersonID, true)
-	if err != nil {
-		return nil, convErr(err)
-	}
-	if in.Department != "" && pr.Department != in.Department {
-		upd := webex.UpdateFromPerson(pr)
-		upd.Department = in.Department
-		if pr, err = p.c.UpdatePerson(ctx, r.PersonID, upd, true); err != nil {
-			return nil, convErr(err)
-		}
-	}
 	if sub.Email == "" {
 		sub.Email = in.Email
 	}
+	var pr *webex.Person
+	if in.Department == "" && in.GroupID != "" {
+		// The person is what the create asked for: no read.
+		pr = &webex.Person{ID: r.PersonID, Emails: []string{sub.Email}, FirstName: in.FirstName, LastName: in.LastName,
+			DisplayName: strings.TrimSpace(in.FirstName + " " + in.LastName), LocationID: in.GroupID, OrgID: r.OrgID}
+	} else {
+		// The person is read back (and given its department): PUT /people replaces the whole person.
+		if pr, err = p.c.GetPerson(ctx, r.PersonID, true); err != nil {
+			return nil, convErr(err)
+		}
+		if in.Department != "" && pr.Department != in.Department {
+			upd := webex.UpdateFromPerson(pr)
+			upd.Department = in.Department
+			if pr, err = p.c.UpdatePerson(ctx, r.PersonID, upd, true); err != nil {
+				return nil, convErr(err)
+			}
+		}
+	}
 	p.notePerson(sub.ID, pr)
+	p.mu.Lock()
+	p.known[sub.ID] = &knownUser{person: pr}
+	p.mu.Unlock()
 	u := p.userOf(sub, pr)
 	return &u, nil
 }
@@ -361,6 +370,7 @@ func (p *Platform) UpdateUser(ctx context.Context, id string, patch platform.Use
 	if err != nil {
 		return nil, convErr(err)
 	}
+	p.noteKnown(id, out, nil, false)
 	if patch.Email != nil {
 		s.Email = *patch.Email
 	}
@@ -386,6 +396,7 @@ func (p *Platform) DeleteUser(ctx context.Context, id string, o platform.WriteOp
 	p.mu.Lock()
 	delete(p.created, id)
 	delete(p.e911, id)
+	delete(p.known, id)
 	p.mu.Unlock()
 	return nil
 }

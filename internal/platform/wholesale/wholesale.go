@@ -90,6 +90,60 @@ type Platform struct {
 	written             map[string]bool // users written by this process (their reads go to Webex)
 	snaps               map[string]*snapshotEntry
 	e911                map[string]*platform.E911 // user id → the address this process wrote
+	known               map[string]*knownUser     // users created by this process, as its own writes left them
+}
+
+// knownUser is a user this process created, as its own writes left it: the writes that follow
+// in the same apply (number, E911) need not read it again. A write with IfMatch always reads.
+type knownUser struct {
+	person *webex.Person
+	number *platform.Number // nil: none
+}
+
+// knownFor returns what this process knows of user id for an unconditional write.
+func (p *Platform) knownFor(id, ifMatch string) (*webex.Person, *platform.Number, bool) {
+	if ifMatch != "" {
+		return nil, nil, false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k, ok := p.known[id]
+	if !ok {
+		return nil, nil, false
+	}
+	pr := *k.person
+	var n *platform.Number
+	if k.number != nil {
+		cp := *k.number
+		n = &cp
+	}
+	return &pr, n, true
+}
+
+// noteKnown updates what this process knows of a user it created (nothing for other users).
+func (p *Platform) noteKnown(id string, pr *webex.Person, n *platform.Number, setNumber bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k, ok := p.known[id]
+	if !ok {
+		return
+	}
+	if pr != nil {
+		cp := *pr
+		k.person = &cp
+	}
+	if setNumber {
+		k.person.PhoneNumbers, k.person.Extension = nil, ""
+		k.number = nil
+		if n != nil {
+			cp := *n
+			k.number = &cp
+			if n.PhoneNumber != "" {
+				k.person.PhoneNumbers = []webex.PhoneNumber{{Type: "work", Value: n.PhoneNumber, Primary: true}}
+			}
+			k.person.Extension = n.Extension
+		}
+	}
 }
 
 // ref is what a subscriber id leads to.
@@ -116,7 +170,7 @@ func Wrap(c *webex.Client, cfg Config) *Platform {
 		c: c, basePkg: cfg.BasePackage, callingPkg: cfg.CallingPackage, poll: cfg.Poll,
 		orgOfCustomer: map[string]string{}, customerOfOrg: map[string]string{}, customerIDOf: map[string]string{}, alias: map[string]string{}, groups: map[string]platform.Group{},
 		refs: map[string]*ref{}, created: map[string]*platform.User{}, written: map[string]bool{},
-		snaps: map[string]*snapshotEntry{}, e911: map[string]*platform.E911{},
+		snaps: map[string]*snapshotEntry{}, e911: map[string]*platform.E911{}, known: map[string]*knownUser{},
 	}
 	if p.basePkg == "" {
 		p.basePkg = DefaultBasePackage
