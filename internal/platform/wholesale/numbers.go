@@ -178,6 +178,9 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 		switch {
 		case same && cur.NumberState == numberActive:
 			out.NumberState = numberActive
+		case in.Activate && p.activeInSnapshot(r.CustomerID, in.PhoneNumber):
+			// Active at its location already (the bulk read says so): nothing to activate.
+			out.NumberState = numberActive
 		case in.Activate:
 			if err := p.c.ManageLocationNumbers(ctx, r.OrgID, loc, webex.LocationNumbersActivate, []string{in.PhoneNumber}); err != nil {
 				return nil, convErr(err)
@@ -195,6 +198,10 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 	}
 	out.ETag = numberETag(out)
 	p.noteKnown(userID, nil, out, true)
+	p.touch(in.PhoneNumber)
+	if cur != nil {
+		p.touch(cur.PhoneNumber)
+	}
 	return out, nil
 }
 
@@ -220,6 +227,7 @@ func (p *Platform) DeleteNumber(ctx context.Context, userID string, o platform.W
 		return convErr(err)
 	}
 	p.noteKnown(userID, nil, nil, true)
+	p.touch(cur.PhoneNumber)
 	return nil
 }
 
@@ -288,8 +296,41 @@ func (p *Platform) subscriberOfPerson(personID string) string {
 	return ""
 }
 
-// InventoryNumber implements platform.Numbers: the number in the organisation (one filtered GET).
+// currentNumber is the number of user id as this process knows it from its own writes, else read
+// (nil: none).
+func (p *Platform) currentNumber(ctx context.Context, id string) (*platform.Number, error) {
+	if _, n, ok := p.knownFor(id, ""); ok {
+		return n, nil
+	}
+	n, err := p.GetNumber(ctx, id)
+	if platform.IsNotFound(err) {
+		return nil, nil
+	}
+	return n, err
+}
+
+// InventoryNumber implements platform.Numbers: the number from the bulk read of the organisation's
+// numbers, unless this process assigned or released it (then one filtered GET).
 func (p *Platform) InventoryNumber(ctx context.Context, ent, number string) (*platform.InventoryNumber, error) {
+	snap, err := p.snapshot(ctx, ent)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	touched := p.touchedNumbers[number]
+	p.mu.Unlock()
+	if n, ok := snap.numbers[number]; ok && !touched {
+		inv, err := p.inventoryOf(ctx, ent, n)
+		if err != nil {
+			return nil, err
+		}
+		return &inv, nil
+	}
+	return p.inventoryNumberNow(ctx, ent, number)
+}
+
+// inventoryNumberNow reads the inventory entry of number (one filtered GET).
+func (p *Platform) inventoryNumberNow(ctx context.Context, ent, number string) (*platform.InventoryNumber, error) {
 	ns, err := p.ListNumbers(ctx, ent, platform.NumberFilter{PhoneNumber: number})
 	if err != nil {
 		return nil, err
@@ -300,4 +341,39 @@ func (p *Platform) InventoryNumber(ctx context.Context, ent, number string) (*pl
 		}
 	}
 	return nil, notFound("number " + number + " is not in the inventory of the customer")
+}
+
+// touch records that this process assigned or released number: its inventory entry is read again.
+func (p *Platform) touch(number string) {
+	if number == "" {
+		return
+	}
+	p.mu.Lock()
+	p.touchedNumbers[number] = true
+	p.mu.Unlock()
+}
+
+// activeInSnapshot reports whether a loaded bulk read of customer cid shows number active and
+// this process has not touched it since.
+func (p *Platform) activeInSnapshot(cid, number string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.touchedNumbers[number] {
+		return false
+	}
+	for ent, e := range p.snaps {
+		if ent != cid && p.customerIDOf[ent] != cid {
+			continue
+		}
+		if !e.mu.TryLock() {
+			continue
+		}
+		n, ok := e.numbers[number]
+		loaded := e.loaded
+		e.mu.Unlock()
+		if loaded && ok && n.State == webex.NumberStateActive {
+			return true
+		}
+	}
+	return false
 }

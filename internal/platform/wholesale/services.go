@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/rules"
@@ -104,9 +106,9 @@ func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Add
 			}
 		}
 	}
-	found, err := p.c.LookupEmergencyAddress(ctx, r.OrgID, pr.LocationID, toEmergency(addr))
+	found, err := p.lookup(ctx, r.OrgID, pr.LocationID, addr)
 	if err != nil {
-		return nil, convErr(err)
+		return nil, err
 	}
 	if len(found) == 0 {
 		return nil, &platform.Error{Status: http.StatusUnprocessableEntity, Code: "address_invalid", Field: "address1",
@@ -128,6 +130,38 @@ func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Add
 	p.mu.Unlock()
 	cp := *e
 	return &cp, nil
+}
+
+// lookup validates and normalises addr for a location; the answer is kept for the process (a
+// site's users share their address: one lookup).
+func (p *Platform) lookup(ctx context.Context, org, location string, addr platform.Address) ([]webex.SuggestedEmergencyAddress, error) {
+	key := strings.Join([]string{org, location, addr.Address1, addr.Address2, addr.City, addr.State, addr.PostalCode, addr.Country}, "\x00")
+	p.mu.Lock()
+	e, ok := p.lookups[key]
+	if !ok {
+		e = &lookupEntry{}
+		p.lookups[key] = e
+	}
+	p.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return e.found, nil
+	}
+	found, err := p.c.LookupEmergencyAddress(ctx, org, location, toEmergency(addr))
+	if err != nil {
+		return nil, convErr(err) // not kept: the next write asks again
+	}
+	e.found, e.done = found, true
+	return found, nil
+}
+
+// lookupEntry is one address lookup of the process (concurrent writes of one address wait for
+// the first).
+type lookupEntry struct {
+	mu    sync.Mutex
+	done  bool
+	found []webex.SuggestedEmergencyAddress
 }
 
 // DeleteE911 implements platform.Services: the number's emergency address goes back to its

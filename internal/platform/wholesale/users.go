@@ -501,26 +501,51 @@ func (p *Platform) UserEnterprise(id string) string {
 	return ""
 }
 
-// EmailHolders implements platform.Users: the subscribers of ent with that email.
+// EmailHolders implements platform.Users: the subscribers of ent with that email, from the bulk
+// read; users this process wrote are read again.
 func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platform.User, error) {
 	if ent == "" || email == "" {
 		return nil, nil
 	}
-	cid, err := p.customerID(ctx, ent)
+	snap, err := p.snapshot(ctx, ent)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := p.c.ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: cid, Email: email})
-	if err != nil {
-		return nil, convErr(err)
-	}
 	var out []platform.User
-	for _, s := range subs {
-		if strings.EqualFold(s.Email, email) {
+	for _, s := range snap.subs {
+		if strings.EqualFold(s.Email, email) && !p.wasWritten(s.ID) {
 			out = append(out, platform.User{ID: s.ID, EnterpriseID: p.entName(s.CustomerID), Email: s.Email})
 		}
 	}
+	for _, id := range p.writtenIn(ent) {
+		u, ok := p.CreatedUser(id)
+		if !ok {
+			if u, err = p.GetUser(ctx, id); platform.IsNotFound(err) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		if strings.EqualFold(u.Email, email) {
+			out = append(out, platform.User{ID: id, EnterpriseID: u.EnterpriseID, Email: u.Email})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// writtenIn lists the users of ent this process wrote.
+func (p *Platform) writtenIn(ent string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []string
+	for id := range p.written {
+		if r, ok := p.refs[id]; ok && (r.CustomerID == ent || p.alias[r.CustomerID] == ent) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // ExtensionHolders implements platform.Users: the people of ent's organisation with that
@@ -551,18 +576,11 @@ func (p *Platform) ExtensionHolders(ctx context.Context, ent, ext string) ([]pla
 			out = append(out, platform.User{ID: pid, EnterpriseID: ent, FirstName: pr.FirstName, LastName: pr.LastName})
 		}
 	}
-	// Users this process wrote are read again: their extension may have changed.
-	p.mu.Lock()
-	var written []string
-	for id := range p.written {
-		if r, ok := p.refs[id]; ok && (r.CustomerID == ent || p.alias[r.CustomerID] == ent) {
-			written = append(written, id)
-		}
-	}
-	p.mu.Unlock()
-	for _, id := range written {
-		n, err := p.GetNumber(ctx, id)
-		if err != nil {
+	// Users this process wrote are read again (or known from its own writes): their extension
+	// may have changed.
+	for _, id := range p.writtenIn(ent) {
+		n, err := p.currentNumber(ctx, id)
+		if err != nil || n == nil {
 			continue
 		}
 		if n.Extension == ext {

@@ -91,6 +91,8 @@ type Platform struct {
 	snaps               map[string]*snapshotEntry
 	e911                map[string]*platform.E911 // user id → the address this process wrote
 	known               map[string]*knownUser     // users created by this process, as its own writes left them
+	touchedNumbers      map[string]bool           // numbers this process assigned or released
+	lookups             map[string]*lookupEntry   // emergency address lookups of this process
 }
 
 // knownUser is a user this process created, as its own writes left it: the writes that follow
@@ -171,6 +173,7 @@ func Wrap(c *webex.Client, cfg Config) *Platform {
 		orgOfCustomer: map[string]string{}, customerOfOrg: map[string]string{}, customerIDOf: map[string]string{}, alias: map[string]string{}, groups: map[string]platform.Group{},
 		refs: map[string]*ref{}, created: map[string]*platform.User{}, written: map[string]bool{},
 		snaps: map[string]*snapshotEntry{}, e911: map[string]*platform.E911{}, known: map[string]*knownUser{},
+		touchedNumbers: map[string]bool{}, lookups: map[string]*lookupEntry{},
 	}
 	if p.basePkg == "" {
 		p.basePkg = DefaultBasePackage
