@@ -3,6 +3,7 @@ package provider_test
 import (
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
 
@@ -146,6 +148,80 @@ func TestAccWholesaleServices_userHubOneApply(t *testing.T) {
 					}
 					return nil
 				},
+			},
+			{
+				// The subscriber deleted outside Terraform: every per-user resource is gone with it
+				// (removed on refresh, not an error) and created again.
+				PreConfig: func() {
+					if err := sb.Webex().DeleteWholesaleSubscriber(acctest.Ctx(), userID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: userHubConfig(sb, "webex_calling", "+33634333299"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userName, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(numberName, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("ucprov_e911_address.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("ucprov_call_forwarding.test", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("ucprov_activation.test", plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+// A subscriber whose email is an active Webex account of another organisation is created with
+// 202 pending_user_migration: the user exists, the activation shows the state (not an error), and
+// wait_for = "provisioned" waits until the user has consented to move the account in.
+func TestAccWholesaleActivation_pendingUserMigration(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	const email = "moving.in@freemail.example"
+	if err := sb.AddExternalWebexAccount(email); err != nil {
+		t.Fatal(err)
+	}
+	var userID string
+	cfg := func(waitFor string) string {
+		return sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Paul", "Moving", email) + fmt.Sprintf(`
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = "+33634333260"
+  extension    = "3260"
+}
+resource "ucprov_activation" "test" {
+  user_id  = ucprov_user_number.test.user_id
+  wait_for = %q
+}
+`, waitFor)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("queued"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_activation.test", tfjsonpath.New("status"), knownvalue.StringExact("pending_user_migration")),
+				},
+				Check: captureID(userName, &userID),
+			},
+			{
+				// The user consents (Webex's consent flow); the refresh shows provisioned.
+				PreConfig: func() {
+					req, err := http.NewRequest(http.MethodPost, sb.WebexBaseURL()+"/subscribers/"+userID+"/emails/consentMove", nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Authorization", "Bearer "+sandbox.DemoWebexToken)
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					_ = res.Body.Close()
+					if res.StatusCode != http.StatusNoContent {
+						t.Fatalf("consentMove: %s", res.Status)
+					}
+				},
+				Config: cfg("provisioned"),
+				Check:  resource.TestCheckResourceAttr("ucprov_activation.test", "status", "provisioned"),
 			},
 		},
 	})
