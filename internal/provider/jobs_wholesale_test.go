@@ -61,6 +61,16 @@ data "ucprov_activation_status" "all" {
   depends_on = [ucprov_activation.amelie, ucprov_activation.nino]
 }
 
+data "ucprov_users" "paris" {
+  group_id   = "` + acctest.LocationParis + `"
+  depends_on = [ucprov_activation.amelie, ucprov_activation.nino]
+}
+
+data "ucprov_user" "nino" {
+  email      = "nino@acme.example"
+  depends_on = [ucprov_activation.nino]
+}
+
 data "ucprov_available_numbers" "paris" {
   group_id   = "` + acctest.LocationParis + `"
   depends_on = [ucprov_user_number.amelie, ucprov_user_number.nino]
@@ -112,6 +122,9 @@ data "ucprov_available_numbers" "paris" {
 						}
 						return nil
 					},
+					resource.TestCheckResourceAttr("data.ucprov_users.paris", "users.#", "2"),
+					resource.TestCheckResourceAttrPair("data.ucprov_user.nino", "id", "ucprov_user.nino", "id"),
+					resource.TestCheckResourceAttr("data.ucprov_user.nino", "group_id", acctest.LocationParis),
 					func(s *terraform.State) error {
 						a := s.RootModule().Resources["data.ucprov_available_numbers.paris"].Primary.Attributes
 						n := 0

@@ -217,6 +217,12 @@ func TestAccWholesaleUser_planTimeChecks(t *testing.T) {
 	}
 	steps = append(steps,
 		resource.TestStep{
+			// The passcode rules (Webex applies its own again when it is set).
+			Config:      sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Amélie", "Poulain", "amelie@acme.example", `voicemail_passcode = "111111"`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)voicemail_passcode`),
+		},
+		resource.TestStep{
 			Config:      sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Amélie", "Poulain", "not-an-email"),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)email`),
@@ -279,4 +285,45 @@ func TestAccWholesaleUser_lostCreateAnswer(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The webex block's OAuth credentials instead of a token: the access token is fetched with the
+// refresh token and used for every call.
+func TestAccWholesaleUser_oauthRefresh(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	cfg := fmt.Sprintf(`
+provider "ucprov" {
+  platform      = "wholesale"
+  enterprise_id = %q
+  webex {
+    base_url      = %q
+    client_id     = %q
+    client_secret = %q
+    refresh_token = %q
+  }
+}
+`, acctest.WholesaleCustomer, sb.WebexBaseURL(), sandbox.DemoWebexClientID, sandbox.DemoWebexClientSecret, sandbox.DemoWebexRefreshToken) +
+		acctest.WholesaleUserConfig("Olga", "Auth", "olga@acme.example")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.TestCheckResourceAttr(userName, "email", "olga@acme.example")},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// The provider block may name the customer by its externalId (here ent_acme, as the sandbox's
+// env file gives UCPROV_ENTERPRISE_ID): resources then show that name as their enterprise_id.
+func TestAccWholesaleUser_customerByExternalID(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	cfg := strings.Replace(sb.WholesaleProviderConfig(), acctest.WholesaleCustomer, acctest.Enterprise, 1) +
+		acctest.WholesaleUserConfig("Ext", "Id", "ext.id@acme.example")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.TestCheckResourceAttr(userName, "enterprise_id", acctest.Enterprise)},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
 }
