@@ -2,7 +2,6 @@ package wholesale
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -304,8 +303,5 @@ func (p *Platform) PutCallForwarding(ctx context.Context, userID string, cf plat
 // DeleteCallForwarding implements platform.Services: every rule disabled.
 func (p *Platform) DeleteCallForwarding(ctx context.Context, userID string, o platform.WriteOptions) error {
 	_, err := p.PutCallForwarding(ctx, userID, platform.CallForwarding{}, o)
-	if err != nil && errors.Is(err, platform.ErrNotFound) {
-		return err
-	}
 	return err
 }
