@@ -80,6 +80,7 @@ type Platform struct {
 	basePkg, callingPkg string
 	poll                time.Duration
 	mu                  sync.Mutex
+	groupMu             sync.Mutex        // serialises location reads (GetGroup)
 	orgOfCustomer       map[string]string // customer id → orgId
 	customerOfOrg       map[string]string // orgId → customer id
 	customerIDOf        map[string]string // customer id or externalId → customer id
@@ -363,6 +364,15 @@ func (p *Platform) ListGroups(ctx context.Context, ent string) ([]platform.Group
 func (p *Platform) GetGroup(ctx context.Context, id string) (*platform.Group, error) {
 	p.mu.Lock()
 	g, ok := p.groups[id]
+	p.mu.Unlock()
+	if ok {
+		return &g, nil
+	}
+	// One read per location: concurrent misses wait for the first.
+	p.groupMu.Lock()
+	defer p.groupMu.Unlock()
+	p.mu.Lock()
+	g, ok = p.groups[id]
 	p.mu.Unlock()
 	if ok {
 		return &g, nil
