@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -192,4 +193,22 @@ func TestAccWholesaleLacks_planErrors(t *testing.T) {
 	if err := noWrites(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// While the organisation's activation-email job runs (the sandbox's worker is paused), another
+// invitation round fails with job_in_progress, saying to apply again; nothing is saved.
+func TestAccWholesaleJobs_invitationsBusy(t *testing.T) {
+	sb := acctest.StartWholesale(t, func(o *sandbox.Options) { o.JobTick = time.Hour })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if _, err := sb.Webex().StartActivationEmailJob(acctest.Ctx(), sandbox.DemoWebexOrgAcme); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:      sb.WholesaleProviderConfig() + `resource "ucprov_invitations" "test" {}`,
+			ExpectError: wrappedRe("Invitations already being sent", "job_in_progress", "Apply again once it has finished"),
+		}},
+	})
 }
