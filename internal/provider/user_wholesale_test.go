@@ -327,3 +327,29 @@ func TestAccWholesaleUser_customerByExternalID(t *testing.T) {
 		},
 	})
 }
+
+// Fields the People API cannot write fail the apply naming the attribute, before anything is
+// written.
+func TestAccWholesaleUser_unwritableFields(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	mark, noWrites := sb.CheckNoWrites()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   mark,
+				Config:      sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Mo", "Bile", "mo@acme.example", `mobile_number = "+33612345678"`),
+				ExpectError: wrappedRe("mobile_number", "cannot be set on the wholesale platform"),
+				Check:       noWrites,
+			},
+			{
+				PreConfig:   mark,
+				Config:      sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Tim", "Zone", "tz@acme.example", `time_zone = "Europe/Paris"`),
+				ExpectError: wrappedRe("time_zone", "cannot be set on the wholesale platform"),
+			},
+		},
+	})
+	if err := noWrites(nil); err != nil {
+		t.Error(err)
+	}
+}
