@@ -32,7 +32,16 @@ for _ in $(seq 1 100); do
 done
 # shellcheck disable=SC1091
 source "$work/sandbox.env"
-echo "    UCPROV_ENDPOINT=$UCPROV_ENDPOINT UCPROV_ENTERPRISE_ID=$UCPROV_ENTERPRISE_ID"
+# The platform the provider talks to the sandbox through: broadworks (OCI-P + Webex for
+# BroadWorks, the default), wholesale (Webex for Wholesale + Webex Calling) or ucprov (the
+# reference contract). `make demo PLATFORM=ucprov` picks another.
+export UCPROV_PLATFORM="${PLATFORM:-broadworks}"
+case "$UCPROV_PLATFORM" in
+  broadworks) echo "    platform broadworks: OCI-P at $UCPROV_BROADWORKS_ENDPOINT as $UCPROV_BROADWORKS_USERNAME, Webex at $WEBEX_BASE_URL" ;;
+  wholesale)  echo "    platform wholesale: Webex at $WEBEX_BASE_URL" ;;
+  *)          echo "    platform $UCPROV_PLATFORM: UCPROV_ENDPOINT=$UCPROV_ENDPOINT" ;;
+esac
+echo "    UCPROV_ENTERPRISE_ID=$UCPROV_ENTERPRISE_ID"
 
 # A CLI configuration of our own: the provider comes from ./bin, nothing is downloaded.
 cat >"$work/terraformrc" <<RC

@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     ucprov = {
-      source = "ucprov/ucprov"
+      source  = "ucprov/ucprov"
+      version = "~> 0.2" # installed by `make install`, or from the release archives
     }
   }
 }

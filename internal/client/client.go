@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ucprov/terraform-provider-ucprov/internal/ratelimit"
 	"io"
 	"net"
 	"net/http"
@@ -94,7 +95,7 @@ type Client struct {
 	token     string
 	userAgent string
 	rc        *retryablehttp.Client
-	limiter   *adaptiveLimiter
+	limiter   *ratelimit.Adaptive
 	onWrite   func(method, path string)
 	// answered is set once the endpoint has given any HTTP answer: a refused connection is then
 	// a server restarting (retried), before it a wrong host or port (final at once).
@@ -167,7 +168,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint:  endpoint,
 		token:     cfg.Token,
 		userAgent: ua,
-		limiter:   newAdaptiveLimiter(cfg.RequestsPerSecond),
+		limiter:   ratelimit.New(cfg.RequestsPerSecond),
 		onWrite:   cfg.OnWrite,
 	}
 	c.rc = &retryablehttp.Client{
@@ -310,7 +311,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, _ int)
 
 // prepareRetry runs before every retry, after the backoff: it waits for the rate limiter.
 func (c *Client) prepareRetry(req *http.Request) error {
-	return c.limiter.wait(req.Context())
+	return c.limiter.Wait(req.Context())
 }
 
 // checkRetry decides whether an attempt is retried, feeds the adaptive rate limiter and logs
@@ -330,9 +331,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		c.answered.Store(true)
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			c.limiter.throttle()
+			c.limiter.Throttle()
 		case resp.StatusCode < 500:
-			c.limiter.recover()
+			c.limiter.Recover()
 		}
 	}
 
@@ -475,7 +476,7 @@ func (c *Client) doURL(ctx context.Context, method, rawURL string, body any, ifM
 		c.onWrite(method, ci.path)
 	}
 
-	if err := c.limiter.wait(reqCtx); err != nil {
+	if err := c.limiter.Wait(reqCtx); err != nil {
 		return nil, fmt.Errorf("%s: waiting for the client rate limit: %w", desc, err)
 	}
 	start := time.Now()

@@ -862,55 +862,6 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	}
 }
 
-func TestAdaptiveLimiter(t *testing.T) {
-	l := newAdaptiveLimiter(0)
-	if l.rate() != 0 {
-		t.Fatalf("rate = %g, want unlimited", l.rate())
-	}
-	l.throttle()
-	if l.rate() != 2 {
-		t.Fatalf("after a 429 the rate is %g, want the conservative start 2", l.rate())
-	}
-	l.throttle() // within the same token interval: counts once
-	if l.rate() != 2 {
-		t.Errorf("a burst of 429s cut twice: %g", l.rate())
-	}
-	l.lastCut = time.Now().Add(-time.Hour)
-	l.throttle()
-	if l.rate() != 1 {
-		t.Errorf("second 429 rate = %g, want 1", l.rate())
-	}
-	for range 100 {
-		l.recover()
-	}
-	if l.rate() != 0 {
-		t.Errorf("after recovery the rate is %g, want unlimited again", l.rate())
-	}
-
-	l = newAdaptiveLimiter(10)
-	l.throttle()
-	if l.rate() != 5 {
-		t.Errorf("rate = %g, want 5", l.rate())
-	}
-	l.recover()
-	if r := l.rate(); r <= 5 || r >= 10 {
-		t.Errorf("recovery step = %g, want gradual", r)
-	}
-	for range 20 {
-		l.recover()
-	}
-	if l.rate() != 10 {
-		t.Errorf("recovered rate = %g, want the configured 10", l.rate())
-	}
-	for range 50 {
-		l.lastCut = time.Time{}
-		l.throttle()
-	}
-	if l.rate() != l.floor {
-		t.Errorf("rate = %g, want the floor %g", l.rate(), l.floor)
-	}
-}
-
 func TestRateLimitSlowsDownAfter429(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -922,7 +873,7 @@ func TestRateLimitSlowsDownAfter429(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv)
-	c.limiter.throttleStart = 20 // requests per second once throttled
+	c.limiter.SetThrottleStart(20) // requests per second once throttled
 
 	ctx := context.Background()
 	start := time.Now()
@@ -932,7 +883,7 @@ func TestRateLimitSlowsDownAfter429(t *testing.T) {
 		}
 	}
 	elapsed := time.Since(start)
-	if r := c.limiter.rate(); r == 0 || r >= 50 {
+	if r := c.limiter.Rate(); r == 0 || r >= 50 {
 		t.Errorf("rate after a 429 = %g, want a limit", r)
 	}
 	// 6 more requests after the 429 at ~20-30/s: at least ~150ms; unthrottled takes a few ms.

@@ -239,7 +239,10 @@ func plainToTLSAnswer(status int, data []byte) bool {
 // body is replaced with what was read so that the API error can still be parsed from it.
 func classifyErrorAnswer(req *http.Request, resp *http.Response) error {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBytes))
-	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), resp.Body))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(data), resp.Body), resp.Body} // closing it closes the connection's body
 	u := redactedURL(req.URL)
 	switch {
 	case plainToTLSAnswer(resp.StatusCode, data):

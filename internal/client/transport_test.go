@@ -328,3 +328,33 @@ func TestRetryDecisionTransportErrors(t *testing.T) {
 		})
 	}
 }
+
+type closeRecorder struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// Reading an error answer to classify it leaves the body readable for parseAPIError and closable
+// (closing it closes the connection's body, so the connection is not leaked).
+func TestClassifyErrorAnswerKeepsTheBody(t *testing.T) {
+	body := &closeRecorder{Reader: strings.NewReader(`{"code":"not_found","message":"no such user","trackingId":"T"}`)}
+	resp := &http.Response{StatusCode: http.StatusNotFound, Header: http.Header{}, Body: body}
+	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/v1/users/usr_1?email=a%40b.c", nil)
+	if err := classifyErrorAnswer(req, resp); err != nil {
+		t.Fatalf("the API's 404 classified as %v", err)
+	}
+	if e := parseAPIError(resp, nil); e.Code != "not_found" || e.Message != "no such user" {
+		t.Errorf("parseAPIError after classifying: %+v", e)
+	}
+	drainAndClose(resp)
+	if !body.closed {
+		t.Error("the original body was not closed")
+	}
+	resp = &http.Response{StatusCode: http.StatusNotFound, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("nope"))}
+	err := classifyErrorAnswer(req, resp)
+	if nta, ok := AsNotTheAPIError(err); !ok || nta.URL != "http://127.0.0.1/v1/users/usr_1" {
+		t.Errorf("classifyErrorAnswer = %v, want a NotTheAPIError without the query", err)
+	}
+}

@@ -28,7 +28,7 @@ func TestProviderLogsWhenAskedFor(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, want := range []string{
-				"configured ucprov client",   // the provider's own line (tflog.Debug in Configure)
+				"configured the platform",    // the provider's own line (tflog.Debug in Configure)
 				"Sending request downstream", // terraform-plugin-go's, at TRACE (TF_LOG_SDK)
 			} {
 				if !strings.Contains(string(b), want) {

@@ -138,3 +138,22 @@ func IsUnsupported(err error) bool {
 	var u *UnsupportedError
 	return errors.As(err, &u)
 }
+
+// NotThePlatformError says that what answered at the configured address is not the platform's API
+// (another server, a proxy's page, an unknown route): a setting to correct, never a missing object.
+type NotThePlatformError struct {
+	Platform string
+	Err      error // the client's error, naming the URL and what answered
+}
+
+func (e *NotThePlatformError) Error() string {
+	return "not the " + e.Platform + " API: " + e.Err.Error()
+}
+
+func (e *NotThePlatformError) Unwrap() error { return e.Err }
+
+// IsNotThePlatform reports whether err is a *NotThePlatformError.
+func IsNotThePlatform(err error) bool {
+	var n *NotThePlatformError
+	return errors.As(err, &n)
+}

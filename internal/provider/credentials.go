@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,27 +53,58 @@ func (a *enterpriseAccess) check(ctx context.Context, c platform.Platform, ent s
 	return chk.err
 }
 
-// addAccessError turns a failed access check into an error that says what to fix, on attribute
-// attr (the provider's token or enterprise_id, or a resource's enterprise_id). Nothing was read or
-// written, so the state is unchanged: no resource is taken for deleted because of the token.
-func addAccessError(diags *diag.Diagnostics, err error, endpoint, ent string, entAttr path.Path) {
+// addAccessError turns a failed access check into an error that says what to fix, on the attribute
+// it concerns (the platform's credentials or endpoint, the provider's enterprise_id, or a resource's
+// enterprise_id or user_id: entAttr). Nothing was read or written, so the state is unchanged: no
+// resource is taken for deleted because of the credentials.
+func (d *providerData) addAccessError(diags *diag.Diagnostics, err error, ent string, entAttr path.Path) {
 	const unchanged = " Nothing was read or written: the state is unchanged."
-	apiErr, isAPI := platform.AsError(err)
+	name := d.platformName()
+	pErr, isPlatform := platform.AsError(err)
 	switch {
-	case isAPI && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusForbidden):
-		diags.AddAttributeError(path.Root("token"), "Token refused",
-			fmt.Sprintf("The API at %s refused the token (%d %s). Set a valid token in the provider block or the "+
-				"%s environment variable.%s", endpoint, apiErr.Status, apiErr.Code, EnvToken, unchanged))
+	case isPlatform && (pErr.Status == http.StatusUnauthorized || pErr.Status == http.StatusForbidden):
+		summary, fix := "Token refused", "Set a valid token in the provider block or the "+EnvToken+" environment variable."
+		if name != platform.NameUCProv {
+			summary, fix = "Credentials refused", "Correct the "+d.credentialAttr.String()+" settings (or their environment variables)."
+		}
+		diags.AddAttributeError(d.credentialAttr, summary,
+			fmt.Sprintf("The %s platform at %s refused the credentials (%s). %s%s", name, d.endpoint, refusal(pErr), fix, unchanged))
+	case platform.IsNotThePlatform(err):
+		diags.AddAttributeError(d.endpointAttr, "Endpoint is not the "+name+" API",
+			fmt.Sprintf("Checking the credentials, the provider got an answer that is not the %s platform's: %s. "+
+				"Correct %s.%s", name, apiDetail(err), d.endpointAttr, unchanged))
 	case platform.IsNotFound(err):
 		diags.AddAttributeError(entAttr, "Enterprise not visible with this token",
-			fmt.Sprintf("This token cannot see enterprise %s (the API answered 404): the token belongs to another "+
-				"enterprise, or %s does not exist. Use a token of %s's administrator or of the service provider, or "+
-				"correct %s.%s", ent, ent, ent, entAttr, unchanged))
+			fmt.Sprintf("This token cannot see enterprise %s (the %s platform answered not found): the credentials belong to "+
+				"another enterprise, or %s does not exist. Use the credentials of %s's administrator or of the service provider, or "+
+				"correct %s.%s", ent, name, ent, ent, entAttr, unchanged))
 	default:
-		diags.AddAttributeError(path.Root("endpoint"), "Cannot reach the API",
-			fmt.Sprintf("Checking the token, the provider tried GET %s/v1/enterprises/%s for up to %s and failed: %s. "+
-				"Check endpoint (or %s) and the network.%s", endpoint, ent, accessCheckTimeout, apiDetail(err), EnvEndpoint, unchanged))
+		diags.AddAttributeError(d.endpointAttr, "Cannot reach the API",
+			fmt.Sprintf("Checking the credentials against enterprise %s at %s (for up to %s), the provider failed: %s. "+
+				"Check %s and the network.%s", ent, d.endpoint, accessCheckTimeout, apiDetail(err), d.endpointAttr, unchanged))
 	}
+}
+
+// refusal is what the platform said when it refused the credentials: its code and message.
+func refusal(e *platform.Error) string {
+	s := fmt.Sprintf("%d", e.Status)
+	if e.Code != "" {
+		s += " " + e.Code
+	} else {
+		s += " " + strings.ToLower(http.StatusText(e.Status))
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// platformName is the configured platform's name (ucprov before Configure).
+func (d *providerData) platformName() string {
+	if d.backend == nil {
+		return platform.NameUCProv
+	}
+	return d.backend.Name()
 }
 
 // requireEnterprise checks, once per enterprise and process, that the token can see enterprise ent
@@ -83,7 +115,7 @@ func (d *providerData) requireEnterprise(ctx context.Context, ent string, attr p
 		return true
 	}
 	if err := d.access.check(ctx, d.backend, ent); err != nil {
-		addAccessError(diags, err, d.endpoint, ent, attr)
+		d.addAccessError(diags, err, ent, attr)
 		return false
 	}
 	return true

@@ -182,6 +182,28 @@ func (s *platformSettings) where() string {
 	return s.Endpoint
 }
 
+// endpointAttr is the attribute of the platform's address.
+func (s *platformSettings) endpointAttr() path.Path {
+	switch s.Name {
+	case platform.NameBroadWorks:
+		return path.Root("broadworks").AtName("endpoint")
+	case platform.NameWholesale:
+		return path.Root("webex").AtName("base_url")
+	}
+	return path.Root("endpoint")
+}
+
+// credentialAttr is the attribute (or block) of the platform's credentials.
+func (s *platformSettings) credentialAttr() path.Path {
+	switch s.Name {
+	case platform.NameBroadWorks:
+		return path.Root("broadworks")
+	case platform.NameWholesale:
+		return path.Root("webex")
+	}
+	return path.Root("token")
+}
+
 // checkBlocksKnown reports block attributes that are unknown at plan time.
 func checkBlocksKnown(cfg *ucprovProviderModel, diags *diag.Diagnostics) {
 	unknown := func(block, attr string, v types.String) {

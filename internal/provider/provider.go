@@ -82,8 +82,10 @@ type providerData struct {
 	// reference contract, BroadWorks or Wholesale. Its reads may be served in bulk.
 	backend      platform.Platform
 	enterpriseID string
-	// endpoint names where the platform is, for messages.
-	endpoint string
+	// endpoint names where the platform is, for messages; endpointAttr and credentialAttr are the
+	// provider attributes of that address and of the credentials.
+	endpoint                     string
+	endpointAttr, credentialAttr path.Path
 	// access: which enterprises the credentials can see (checked once each; see credentials.go).
 	access enterpriseAccess
 }
@@ -251,12 +253,13 @@ func (p *ucprovProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"enterprise_id": enterpriseID, "max_retry_wait": maxRetryWait.String(), "bulk_read": cfg.BulkRead.ValueString(),
 	})
 
-	data := &providerData{backend: backend, enterpriseID: enterpriseID, endpoint: endpoint}
+	data := &providerData{backend: backend, enterpriseID: enterpriseID, endpoint: endpoint,
+		endpointAttr: settings.endpointAttr(), credentialAttr: settings.credentialAttr()}
 	// The token must be accepted and see the default enterprise before any resource reads: a wrong
 	// token fails here instead of every resource reading as deleted (and the state being emptied).
 	if enterpriseID != "" {
 		if err := data.access.check(ctx, backend, enterpriseID); err != nil {
-			addAccessError(&resp.Diagnostics, err, endpoint, enterpriseID, path.Root("enterprise_id"))
+			data.addAccessError(&resp.Diagnostics, err, enterpriseID, path.Root("enterprise_id"))
 			return
 		}
 	}

@@ -76,7 +76,7 @@ provider "ucprov" {
   enterprise_id = "ent_acme"
 }
 `, sb.URL()) + acctest.UserConfig("Ada", "Lovelace"),
-			ExpectError: errRe("Token refused", "refused the token (401 unauthorized)", "state is unchanged"),
+			ExpectError: errRe("Token refused", "refused the credentials (401 unauthorized", "state is unchanged"),
 		}},
 	})
 	if n := sb.WriteCount(); n != 0 {
@@ -207,7 +207,7 @@ provider "ucprov" {
 			{
 				Config:      cfg("http://" + silent.Addr().String()),
 				PlanOnly:    true,
-				ExpectError: errRe("Cannot reach the API", "tried GET http://"+silent.Addr().String()+"/v1/enterprises/ent_acme", "for up to 30s"),
+				ExpectError: errRe("Cannot reach the API", "against enterprise ent_acme at http://"+silent.Addr().String(), "for up to 30s"),
 			},
 		},
 	})

@@ -90,7 +90,7 @@ func (d *providerData) userObjectGone(ctx context.Context, what, userID string, 
 		return true
 	}
 	if err := d.access.check(ctx, d.backend, ent); err != nil {
-		addAccessError(diags, err, d.endpoint, ent, path.Root("user_id"))
+		d.addAccessError(diags, err, ent, path.Root("user_id"))
 		return false
 	}
 	return true

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"unicode"
@@ -63,7 +64,8 @@ func ToE164(number, defaultCountry string) (string, error) {
 	}
 	e164 := "+" + code + digits
 	if err := ValidateE164(e164); err != nil {
-		if v, ok := err.(*Violation); ok && plus {
+		var v *Violation
+		if errors.As(err, &v) && plus {
 			return "", phoneViolation(v.Message)
 		}
 		return "", phoneViolation("the number does not make an E.164 number (a plus sign then 8 to 15 digits, the first not 0)")

@@ -59,7 +59,8 @@ func (s *Server) StatusCounts() map[string]int64 {
 
 // WriteCount is the number of POST/PUT/PATCH/DELETE requests under /v1 that reached the sandbox's
 // router (matched route or not, authenticated or not), except the activation precheck, which
-// writes nothing.
+// writes nothing, plus the OCI-P write commands (Add, Modify, Delete, Activate, Assign, Unassign
+// requests; ocipIsWrite) that reached the OCI-P front-end, logged in or not.
 func (s *Server) WriteCount() int64 { return s.metrics.writes.Load() }
 
 // ResetMetrics zeroes the request counters and WriteCount.

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,7 +36,8 @@ import (
 //
 // # Sessions and logins
 //
-// A session is the document's sessionId (within its JSESSIONID or connection). Logins:
+// A session is the document's sessionId (within its JSESSIONID or connection); its documents run
+// one at a time, in the order they arrive. Logins:
 // LoginRequest22V5 with a plain password, or AuthenticationRequest (answered with a nonce) then
 // LoginRequest14sp4 with signedPassword = lower-hex MD5(nonce + ":" + lower-hex SHA-1(password))
 // (or plainTextPassword). A wrong user or password is "[Error 4962] Invalid password". A session
@@ -126,6 +126,7 @@ type ocipFrontEnd struct {
 
 // ocipSession is one OCI-P session.
 type ocipSession struct {
+	mu               sync.Mutex // held while a document of the session runs: one at a time
 	nonce, nonceUser string     // the last AuthenticationRequest's
 	admin            *ocipAdmin // nil until logged in
 	lastUsed         time.Time
@@ -156,6 +157,22 @@ func (f *ocipFrontEnd) session(key string, now time.Time) *ocipSession {
 	s := &ocipSession{lastUsed: now}
 	f.sessions[key] = s
 	return s
+}
+
+// forgetIdle drops the session at key when it holds nothing (no login, no nonce), and keeps it
+// when it does (also when a concurrent document of the same session dropped it meanwhile).
+func (f *ocipFrontEnd) forgetIdle(key string, s *ocipSession) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cur, ok := f.sessions[key]
+	switch {
+	case s.admin == nil && s.nonce == "":
+		if cur == s {
+			delete(f.sessions, key)
+		}
+	case !ok:
+		f.sessions[key] = s
+	}
 }
 
 // dropScope forgets every session of a scope (a closed TCP connection).
@@ -428,10 +445,19 @@ func ocipAnswer(echo string, out *ocipOut, err *ocipError) string {
 // (without declaration); notLoggedIn reports a document refused before its first command
 // because the session is not logged in (SOAP answers a Fault; TCP never sets it).
 func (s *Server) ocipProcess(ctx context.Context, scope string, doc *ocipDoc, soap bool) (reply string, notLoggedIn bool) {
-	sess := s.ocip.session(scope+"\x00"+doc.idName+":"+doc.idValue, s.now())
+	key := scope + "\x00" + doc.idName + ":" + doc.idValue
+	sess := s.ocip.session(key, s.now())
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	// A session that neither logged in nor asked for a nonce is not kept (documents of clients
+	// that never log in do not fill the table).
+	defer s.ocip.forgetIdle(key, sess)
 	answers := make([]string, 0, len(doc.commands))
 	for i, n := range doc.commands {
 		typ := n.attrs["xsi:type"]
+		if ocipIsWrite(typ) {
+			s.metrics.addWrite()
+		}
 		cmd, known := ocipCommands[typ]
 		if soap && i == 0 && sess.admin == nil && (!known || !cmd.loginFree) {
 			return "", true
@@ -439,6 +465,17 @@ func (s *Server) ocipProcess(ctx context.Context, scope string, doc *ocipDoc, so
 		answers = append(answers, s.ocipRunCommand(ctx, sess, n, doc.idName))
 	}
 	return ocipReplyDoc(doc.idName, doc.idValue, answers), false
+}
+
+// ocipIsWrite reports whether a command type changes the store (for WriteCount): the
+// Add/Modify/Delete/Activate/Assign/Unassign requests.
+func ocipIsWrite(typ string) bool {
+	for _, verb := range []string{"Add", "Modify", "Delete", "Activate", "Assign", "Unassign"} {
+		if strings.Contains(typ, verb+"Request") || strings.Contains(typ, verb+"ListRequest") {
+			return true
+		}
+	}
+	return false
 }
 
 // ocipRunCommand answers one command.
@@ -473,6 +510,3 @@ func (s *Server) ocipRunCommand(ctx context.Context, sess *ocipSession, n *xnode
 	}
 	return ocipAnswer(echo, out, nil)
 }
-
-// ocipTx runs fn in a write transaction (s.tx) with the caller's principal.
-func (s *Server) ocipTx(ctx context.Context, fn func(tx *sql.Tx) error) error { return s.tx(ctx, fn) }

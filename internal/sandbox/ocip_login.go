@@ -288,7 +288,7 @@ func loginBody(a *ocipAdmin) func(w *xw) {
 		w.el("locale", "en_US")
 		w.el("encoding", "ISO-8859-1")
 		w.opt("serviceProviderId", a.enterpriseID)
-		w.bool("isEnterprise", true)
+		w.bool("isEnterprise", a.enterpriseID != "") // every service provider here is an enterprise
 		domain := "ocip.example"
 		if _, d, ok := strings.Cut(a.username, "@"); ok && d != "" {
 			domain = d
@@ -298,7 +298,11 @@ func loginBody(a *ocipAdmin) func(w *xw) {
 }
 
 func ocipLogin14sp4(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, error) {
-	a, err := s.ocipCheckLogin(ctx, c, c.str("plainTextPassword"), c.str("signedPassword"))
+	plain := ""
+	if k := c.n.child("plainTextPassword"); k != nil {
+		plain = k.text
+	}
+	a, err := s.ocipCheckLogin(ctx, c, plain, c.str("signedPassword"))
 	if err != nil {
 		return nil, err
 	}

@@ -247,6 +247,11 @@ func (s *Server) ocipFlowThrough(ctx context.Context, tx *sql.Tx, u *user) error
 	if err != nil {
 		return fmt.Errorf("flow-through activation: %w", err)
 	}
+	// The Webex for BroadWorks subscriber of the user (webex_broadworks.go shows it).
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO webex_subscribers (user_id, front_end, provisioning_id, language,
+		timezone) VALUES (?, 'broadworks', 'flow-through', '', '')`, u.ID); err != nil {
+		return fmt.Errorf("flow-through subscriber: %w", err)
+	}
 	return nil
 }
 

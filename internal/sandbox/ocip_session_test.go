@@ -344,3 +344,75 @@ func TestOCIPSchemaCheckBites(t *testing.T) {
 		t.Fatal("a UserGetResponse23V2 with one element passed the schema check")
 	}
 }
+
+func TestOCIPWSDL(t *testing.T) {
+	e := newEnv(t)
+	r := e.request("GET", OCIPSOAPPath+"?wsdl", "", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	root, err := parseXML(r.body, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := root.child("service").child("port").child("address")
+	if port == nil || port.attrs["location"] != e.url+OCIPSOAPPath {
+		t.Fatalf("wsdl %s", r.body)
+	}
+	if r := e.request("PUT", OCIPSOAPPath, "", "x"); r.status != http.StatusMethodNotAllowed {
+		t.Fatalf("PUT: status %d", r.status)
+	}
+}
+
+// TestOCIPWriteCount: OCI-P write commands count as writes (a plan must send none), reads do not.
+func TestOCIPWriteCount(t *testing.T) {
+	for _, kind := range ocipTransports {
+		t.Run(kind, func(t *testing.T) {
+			e := newOCIPEnv(t)
+			c := e.admin(t, kind)
+			e.s.ResetMetrics()
+			c.do(cmd("UserGetListInGroupRequest", "<serviceProviderId>ent_acme</serviceProviderId><GroupId>grp_denver</GroupId>"),
+				cmd("GroupDnGetAssignmentListRequest18", "<serviceProviderId>ent_acme</serviceProviderId><groupId>grp_denver</groupId>"),
+				cmd("UserGetRequest23V2", userIDBody(acmeUserID)))
+			if n := e.s.WriteCount(); n != 0 {
+				t.Fatalf("reads counted %d writes", n)
+			}
+			c.do(cmd("UserAddRequest22V2", addUserBody(acmeUserID, "Ada", "Lovelace", "")),
+				cmd("UserServiceAssignListRequest", userIDBody(acmeUserID)+"<serviceName>Integrated IMP</serviceName>"),
+				cmd("UserServiceUnassignListRequest", userIDBody(acmeUserID)+"<serviceName>Integrated IMP</serviceName>"))
+			if n := e.s.WriteCount(); n != 3 {
+				t.Fatalf("WriteCount %d after 3 write commands", n)
+			}
+		})
+	}
+}
+
+// TestOCIPCommandSpecsMatchSchema: every command the emulator answers is a request type of the
+// R25 schema, and its element list (order, required, repeatable) is the schema's.
+func TestOCIPCommandSpecsMatchSchema(t *testing.T) {
+	s := r25Schema(t)
+	if len(ocipCommands) < 30 {
+		t.Fatalf("only %d commands registered", len(ocipCommands))
+	}
+	for typ, c := range ocipCommands {
+		ti, ok := s.Type(typ)
+		if !ok || !s.DerivesFrom(typ, "c:OCIRequest") {
+			t.Errorf("%s is not a request type of the schema", typ)
+			continue
+		}
+		var want []string
+		for _, f := range ti.Fields {
+			spec := f.Name
+			if f.Min >= 1 && !f.InChoice {
+				spec += "!"
+			}
+			if f.Max != 1 {
+				spec += "*"
+			}
+			want = append(want, spec)
+		}
+		if got := strings.Join(strings.Fields(c.fields), " "); got != strings.Join(want, " ") {
+			t.Errorf("%s:\n got %s\nwant %s", typ, got, strings.Join(want, " "))
+		}
+	}
+}

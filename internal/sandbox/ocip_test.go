@@ -184,6 +184,10 @@ func TestOCIPUserLifecycle(t *testing.T) {
 			}
 			wantOCIPError(t, c.one("UserModifyRequest22", userIDBody(acmeUserID)+"<phoneNumber>+33634333200</phoneNumber>"),
 				"[Error 19003] Phone number not available in group: ")
+			wantOCIPError(t, c.one("UserModifyRequest22", userIDBody(acmeUserID)+"<phoneNumber>634333200</phoneNumber>"),
+				"[Error 19003] Phone number not available in group: 634333200")
+			c.ok("UserModifyRequest22", userIDBody(acmeUserID)+"<phoneNumber>17205551252</phoneNumber>")
+			c.ok("UserModifyRequest22", userIDBody(acmeUserID)+"<phoneNumber>7205551251</phoneNumber>")
 			other := e.createUser(acmeToken, map[string]any{"lastName": "Holder"})
 			e.must(http.StatusOK, e.request("PUT", "/v1/users/"+other["id"].(string)+"/number", acmeToken, map[string]any{"phoneNumber": "+17205551260", "extension": "1260"}))
 			wantOCIPError(t, c.one("UserModifyRequest22", userIDBody(acmeUserID)+"<phoneNumber>7205551260</phoneNumber>"),

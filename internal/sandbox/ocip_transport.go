@@ -98,6 +98,13 @@ func (s *Server) serveOCIPSOAP(w http.ResponseWriter, r *http.Request) {
 		s.log.LogAttrs(r.Context(), level, "ocip soap request", slog.String("method", r.Method),
 			slog.Int("status", sw.code()), slog.Duration("duration", time.Since(start)))
 	}()
+	if r.Method == http.MethodGet && r.URL.RawQuery == "wsdl" {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		var loc strings.Builder
+		escapeXML(&loc, "http://"+r.Host+OCIPSOAPPath)
+		_, _ = io.WriteString(w, strings.ReplaceAll(ocipWSDL, "{location}", loc.String()))
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		soapFault(w, http.StatusMethodNotAllowed, "soapenv:Client", "INVALID_REQUEST", "use POST")
@@ -399,3 +406,33 @@ func (s *Server) ocipRefuseAll(data []byte, err *ocipError) string {
 	}
 	return ocipReplyDoc(doc.idName, doc.idValue, answers)
 }
+
+// ocipWSDL is the emulator's WSDL of OCI-P over SOAP (GET OCIPSOAPPath?wsdl): one rpc/encoded
+// operation processOCIMessage(in0 string) -> processOCIMessageReturn string, in the namespace
+// urn:com:broadsoft:webservice. It is written from what clients send (OCIP.md §1.2); BroadWorks'
+// own WSDL text is not public, so service and port type names here are the emulator's.
+const ocipWSDL = `<?xml version="1.0" encoding="UTF-8"?>
+<wsdl:definitions targetNamespace="urn:com:broadsoft:webservice" xmlns:impl="urn:com:broadsoft:webservice" ` +
+	`xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" ` +
+	`xmlns:wsdlsoap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+ <wsdl:message name="processOCIMessageRequest"><wsdl:part name="in0" type="soapenc:string"/></wsdl:message>
+ <wsdl:message name="processOCIMessageResponse"><wsdl:part name="processOCIMessageReturn" type="soapenc:string"/></wsdl:message>
+ <wsdl:portType name="ProvisioningService">
+  <wsdl:operation name="processOCIMessage" parameterOrder="in0">
+   <wsdl:input message="impl:processOCIMessageRequest" name="processOCIMessageRequest"/>
+   <wsdl:output message="impl:processOCIMessageResponse" name="processOCIMessageResponse"/>
+  </wsdl:operation>
+ </wsdl:portType>
+ <wsdl:binding name="ProvisioningServiceSoapBinding" type="impl:ProvisioningService">
+  <wsdlsoap:binding style="rpc" transport="http://schemas.xmlsoap.org/soap/http"/>
+  <wsdl:operation name="processOCIMessage">
+   <wsdlsoap:operation soapAction=""/>
+   <wsdl:input name="processOCIMessageRequest"><wsdlsoap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" namespace="urn:com:broadsoft:webservice" use="encoded"/></wsdl:input>
+   <wsdl:output name="processOCIMessageResponse"><wsdlsoap:body encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" namespace="urn:com:broadsoft:webservice" use="encoded"/></wsdl:output>
+  </wsdl:operation>
+ </wsdl:binding>
+ <wsdl:service name="ProvisioningServiceService">
+  <wsdl:port binding="impl:ProvisioningServiceSoapBinding" name="ProvisioningService"><wsdlsoap:address location="{location}"/></wsdl:port>
+ </wsdl:service>
+</wsdl:definitions>
+`

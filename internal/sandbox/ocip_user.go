@@ -97,8 +97,14 @@ func ocipResolveDN(ctx context.Context, q querier, grp, dn string) (string, erro
 			return p, nil
 		}
 	}
-	if rules.ValidateE164("+"+v) == nil {
+	// The digits with their country code but without the plus sign.
+	var one int
+	err = q.QueryRowContext(ctx, `SELECT 1 FROM numbers WHERE group_id = ? AND phone_number = ?`, grp, "+"+v).Scan(&one)
+	if err == nil {
 		return "+" + v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("look up dn: %w", err)
 	}
 	return "", ocipErr(19003, "Phone number not available in group: "+dn)
 }

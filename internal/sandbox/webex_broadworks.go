@@ -1039,8 +1039,8 @@ func (s *Server) bwEnableDirSync(w http.ResponseWriter, r *http.Request) {
 
 // flowThroughSubscribe is flow-through provisioning (WEBEX.md section 1): enabling Integrated
 // IM&P on a BroadWorks user makes the provisioning adapter create the user's Webex for
-// BroadWorks subscriber. It creates the subscriber (package basic, provisioningId
-// "flow-through") when the user has an email and no activation yet, and does nothing otherwise
+// BroadWorks subscriber. It creates the subscriber (through ocipFlowThrough: provisioningId
+// "flow-through", trusted or untrusted emails) when the user has an email and no activation yet, and does nothing otherwise
 // (no email: the user stays without a subscriber, as an untrusted-email user would until the
 // activation portal; an activation: already provisioned or in progress). For the OCI-P
 // front-end's UserIntegratedIMPModifyRequest (isActive true), inside its transaction; the
@@ -1049,9 +1049,5 @@ func (s *Server) flowThroughSubscribe(ctx context.Context, tx *sql.Tx, u *user) 
 	if u.Email == "" {
 		return nil
 	}
-	a, err := loadActivation(ctx, tx, u.ID)
-	if err != nil || a != nil {
-		return err
-	}
-	return s.wxSubscribe(ctx, tx, u, bwPackages["basic"], "broadworks", "flow-through", "", "")
+	return s.ocipFlowThrough(ctx, tx, u) // the one flow-through (trusted and untrusted emails)
 }

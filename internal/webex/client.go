@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ucprov/terraform-provider-ucprov/internal/ratelimit"
 	"io"
 	"net"
 	"net/http"
@@ -117,7 +118,7 @@ type Client struct {
 	userAgent       string
 	auth            *auth
 	rc              *retryablehttp.Client
-	limiter         *adaptiveLimiter
+	limiter         *ratelimit.Adaptive
 	maxRetryAfter   time.Duration
 	subPartnerOrgID string
 }
@@ -190,7 +191,7 @@ func New(cfg Config) (*Client, error) {
 		basePath:        u.EscapedPath(),
 		userAgent:       cmpOr(cfg.UserAgent, DefaultUserAgent),
 		auth:            newAuth(cfg, base, hc),
-		limiter:         newAdaptiveLimiter(cfg.RequestsPerSecond),
+		limiter:         ratelimit.New(cfg.RequestsPerSecond),
 		maxRetryAfter:   cmpOr(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
 		subPartnerOrgID: cfg.SubPartnerOrgID,
 	}
@@ -205,7 +206,7 @@ func New(cfg Config) (*Client, error) {
 		},
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.beforeAttempt,
-		PrepareRetry:   func(req *http.Request) error { return c.limiter.wait(req.Context()) },
+		PrepareRetry:   func(req *http.Request) error { return c.limiter.Wait(req.Context()) },
 	}
 	return c, nil
 }
@@ -333,9 +334,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if resp != nil {
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			c.limiter.throttle()
+			c.limiter.Throttle()
 		case resp.StatusCode < 500:
-			c.limiter.recover()
+			c.limiter.Recover()
 		}
 	}
 	retry, stop := retryDecision(ctx, ci.idempotent, ci.wrote.Load(), resp, err)
@@ -535,7 +536,7 @@ func (c *Client) doURL(ctx context.Context, r request, rawURL string) (response,
 		if rawBody != nil {
 			req.Header.Set("Content-Type", "application/json")
 		}
-		if err := c.limiter.wait(reqCtx); err != nil {
+		if err := c.limiter.Wait(reqCtx); err != nil {
 			return response{}, fmt.Errorf("webex: %s: waiting for the client rate limit: %w", desc, err)
 		}
 		resp, err = c.rc.Do(req)

@@ -285,7 +285,7 @@ func Test429RetryAfter(t *testing.T) {
 	if wait := second.Sub(first); wait < time.Second {
 		t.Errorf("retried after %s, before the Retry-After of 1s", wait)
 	}
-	if c.limiter.rate() == 0 {
+	if c.limiter.Rate() == 0 {
 		t.Error("the 429 did not engage the client-side rate limit")
 	}
 }

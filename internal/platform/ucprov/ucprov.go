@@ -91,6 +91,9 @@ func convErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	if client.IsNotTheAPI(err) {
+		return &platform.NotThePlatformError{Platform: platform.NameUCProv, Err: err}
+	}
 	apiErr, ok := client.AsAPIError(err)
 	if !ok {
 		return err

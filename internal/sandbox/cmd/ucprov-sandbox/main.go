@@ -9,9 +9,15 @@
 //	export UCPROV_ENTERPRISE_ID=ent_acme
 //	export WEBEX_BASE_URL=http://127.0.0.1:8787/v1
 //	export WEBEX_ACCESS_TOKEN=...   (the demo partner token with --seed demo, else empty)
+//	export UCPROV_BROADWORKS_ENDPOINT=http://127.0.0.1:8787/webservice/services/ProvisioningService
+//	export UCPROV_BROADWORKS_USERNAME=acme-admin@ocip.example
+//	export UCPROV_BROADWORKS_PASSWORD=...
 //
-// and prints the first three on stdout with the token left out (a comment says where it is): the admin token
-// is never printed, not even by --help. Without --admin-token or $UCPROV_SANDBOX_TOKEN the token is
+// (the BroadWorks endpoint is OCI-P over SOAP; the login is the demo seed's OCI-P admin of
+// ent_acme, empty without --seed demo), and prints them on stdout with the token and the password
+// left out (comments say where they are): the admin token is never printed, not even by --help.
+// With --ocip-listen HOST:PORT it also serves OCI-P over TCP there and prints a comment with its
+// tcp:// address. Without --admin-token or $UCPROV_SANDBOX_TOKEN the token is
 // random and --env-file is required.
 //
 // Logs go to stderr. SIGINT or SIGTERM shuts it down cleanly.
@@ -61,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobTick := fs.Duration("job-tick", time.Second, "pace of the background job worker")
 	envFile := fs.String("env-file", "", "also write the export lines to this file")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	ocipListen := fs.String("ocip-listen", "", "also serve BroadWorks OCI-P over TCP on this address (e.g. 127.0.0.1:2208; port 0 = any free port)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -93,6 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Inventory:  *inventory,
 		JobTick:    *jobTick,
 		Logger:     logger,
+		OCIPListen: *ocipListen,
 	})
 	if err != nil {
 		return err
@@ -101,9 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.Join(err, srv.Close())
 	}
 
-	enterpriseID := ""
+	enterpriseID, bwUser, bwPassword := "", "", ""
 	if *seed == sandbox.SeedDemo {
-		enterpriseID = sandbox.DemoEnterpriseAcme
+		enterpriseID, bwUser, bwPassword = sandbox.DemoEnterpriseAcme, sandbox.DemoOCIPAdmin, sandbox.DemoOCIPPassword
 		if !loopbackURL(srv.URL()) {
 			// Written whatever --log-level says: anyone who can reach the address can use them.
 			fmt.Fprintf(stderr, "ucprov-sandbox: WARNING: listening on %s, not a loopback address, with --seed demo: "+
@@ -112,18 +120,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				srv.URL(), sandbox.DemoAcmeToken, sandbox.DemoGlobexToken)
 		}
 	}
-	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
-		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID))
+	exports := fmt.Sprintf("export UCPROV_ENDPOINT=%s\nexport UCPROV_TOKEN=%s\nexport UCPROV_ENTERPRISE_ID=%s\n"+
+		"export UCPROV_BROADWORKS_ENDPOINT=%s\nexport UCPROV_BROADWORKS_USERNAME=%s\nexport UCPROV_BROADWORKS_PASSWORD=%s\n",
+		shellQuote(srv.URL()), shellQuote(srv.AdminToken()), shellQuote(enterpriseID),
+		shellQuote(srv.OCIPSOAPURL()), shellQuote(bwUser), shellQuote(bwPassword))
 	exports += webexExports(srv.URL(), *seed)
 	tokenLine := "# UCPROV_TOKEN: the admin token you gave (--admin-token or $UCPROV_SANDBOX_TOKEN)"
+	passwordLine := "# UCPROV_BROADWORKS_PASSWORD: the demo OCI-P password (sandbox.DemoOCIPPassword; use --env-file to get it exported)"
 	if *envFile != "" {
 		if err := writePrivateFile(*envFile, exports); err != nil {
 			return errors.Join(fmt.Errorf("write env file: %w", err), srv.Close())
 		}
 		tokenLine = "# UCPROV_TOKEN: in " + *envFile + " (source it)"
+		passwordLine = "# UCPROV_BROADWORKS_PASSWORD: in " + *envFile + " (source it)"
 	}
-	printed := fmt.Sprintf("export UCPROV_ENDPOINT=%s\n%s\nexport UCPROV_ENTERPRISE_ID=%s\n",
-		shellQuote(srv.URL()), tokenLine, shellQuote(enterpriseID))
+	printed := fmt.Sprintf("export UCPROV_ENDPOINT=%s\n%s\nexport UCPROV_ENTERPRISE_ID=%s\n"+
+		"export UCPROV_BROADWORKS_ENDPOINT=%s\nexport UCPROV_BROADWORKS_USERNAME=%s\n%s\n",
+		shellQuote(srv.URL()), tokenLine, shellQuote(enterpriseID), shellQuote(srv.OCIPSOAPURL()), shellQuote(bwUser), passwordLine)
+	if addr := srv.OCIPAddr(); addr != "" {
+		printed += "# OCI-P over TCP: tcp://" + addr + "\n"
+	}
 	if _, err := fmt.Fprint(stdout, printed); err != nil {
 		return errors.Join(fmt.Errorf("write exports: %w", err), srv.Close())
 	}

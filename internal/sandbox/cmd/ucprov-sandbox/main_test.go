@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 )
 
 func TestRunPrintsExportsAndServes(t *testing.T) {
@@ -22,17 +25,17 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--db", filepath.Join(dir, "s.db"),
-			"--admin-token", "it's-secret", "--env-file", envFile, "--log-level", "error"}, pw, io.Discard)
+			"--admin-token", "it's-secret", "--env-file", envFile, "--log-level", "error", "--ocip-listen", "127.0.0.1:0"}, pw, io.Discard)
 		_ = pw.Close() // never fails: io.PipeWriter.Close always returns nil
 	}()
 
 	sc := bufio.NewScanner(pr)
 	var lines []string
-	for len(lines) < 3 && sc.Scan() {
+	for len(lines) < 7 && sc.Scan() {
 		lines = append(lines, sc.Text())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if len(lines) != 3 {
+	if len(lines) != 7 {
 		t.Fatalf("output %q", lines)
 	}
 	endpoint, ok := strings.CutPrefix(lines[0], "export UCPROV_ENDPOINT=http://127.0.0.1:")
@@ -45,8 +48,14 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	if lines[2] != "export UCPROV_ENTERPRISE_ID=ent_acme" {
 		t.Errorf("line 3 %q", lines[2])
 	}
+	soapURL := "http://127.0.0.1:" + endpoint + sandbox.OCIPSOAPPath
+	if lines[3] != "export UCPROV_BROADWORKS_ENDPOINT="+soapURL || lines[4] != "export UCPROV_BROADWORKS_USERNAME="+sandbox.DemoOCIPAdmin ||
+		lines[5] != "# UCPROV_BROADWORKS_PASSWORD: in "+envFile+" (source it)" || !strings.HasPrefix(lines[6], "# OCI-P over TCP: tcp://127.0.0.1:") {
+		t.Errorf("broadworks lines %q", lines[3:])
+	}
 	b, err := os.ReadFile(envFile)
-	want := lines[0] + "\nexport UCPROV_TOKEN='it'\\''s-secret'\n" + lines[2] + "\n"
+	want := lines[0] + "\nexport UCPROV_TOKEN='it'\\''s-secret'\n" + lines[2] + "\n" + lines[3] + "\n" + lines[4] + "\n" +
+		"export UCPROV_BROADWORKS_PASSWORD='" + sandbox.DemoOCIPPassword + "'\n"
 	want += "export WEBEX_BASE_URL=http://127.0.0.1:" + endpoint + "/v1\nexport WEBEX_ACCESS_TOKEN=webex-partner-token\n"
 	if err != nil || string(b) != want {
 		t.Errorf("env file %q (%v), want %q", b, err, want)
@@ -63,6 +72,24 @@ func TestRunPrintsExportsAndServes(t *testing.T) {
 	}
 	if res.StatusCode != 200 {
 		t.Errorf("status %d", res.StatusCode)
+	}
+
+	// OCI-P answers on the TCP address.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(lines[6], "# OCI-P over TCP: tcp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.WriteString(conn, `<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" `+
+		`xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">s</sessionId>`+
+		`<command xsi:type="LoginRequest22V5" xmlns=""><userId>`+sandbox.DemoOCIPAdmin+`</userId><password>`+
+		sandbox.DemoOCIPPassword+`</password></command></BroadsoftDocument>`)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	rd := bufio.NewReader(conn)
+	_, _ = rd.ReadString('\n')
+	reply, _ := rd.ReadString('\n')
+	_ = conn.Close()
+	if !strings.Contains(reply, `xsi:type="LoginResponse22V5"`) {
+		t.Errorf("ocip tcp login reply %q", reply)
 	}
 
 	cancel()

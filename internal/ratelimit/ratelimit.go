@@ -1,4 +1,7 @@
-package webex
+// Package ratelimit is the client-side rate limit the API clients share (internal/client and
+// internal/webex; internal/ocip paces documents with its own): a token bucket that adapts to the
+// server's 429s.
+package ratelimit
 
 import (
 	"context"
@@ -9,13 +12,13 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// adaptiveLimiter is the client-side rate limit. It starts at the configured rate (or none) and
+// Adaptive is the client-side rate limit. It starts at the configured rate (or none) and
 // adapts to the server: every 429 halves the current rate (a first 429 without a configured
 // limit starts one at throttleStart), never below floor; every answer that is not a 429 or a
 // 5xx raises the rate by growth, up to the configured rate (or, without one, until it passes
 // unlimitedAbove, where the limit is dropped again). 429s that arrive within one token interval
 // of the previous cut count once, so a burst of parallel requests does not collapse the rate.
-type adaptiveLimiter struct {
+type Adaptive struct {
 	mu      sync.Mutex
 	lim     *rate.Limiter
 	ceiling float64 // configured rate; 0 = none
@@ -28,8 +31,9 @@ type adaptiveLimiter struct {
 	unlimitedAbove float64 // without a configured limit, drop the limit above this rate
 }
 
-func newAdaptiveLimiter(rps float64) *adaptiveLimiter {
-	l := &adaptiveLimiter{
+// New returns a limiter at rps requests per second (0 = none until the first 429).
+func New(rps float64) *Adaptive {
+	l := &Adaptive{
 		ceiling:        rps,
 		current:        rps,
 		throttleStart:  2,
@@ -45,20 +49,20 @@ func newAdaptiveLimiter(rps float64) *adaptiveLimiter {
 	return l
 }
 
-// wait blocks until the limiter lets one request go, or ctx is done.
-func (l *adaptiveLimiter) wait(ctx context.Context) error {
+// Wait blocks until the limiter lets one request go, or ctx is done.
+func (l *Adaptive) Wait(ctx context.Context) error {
 	return l.lim.Wait(ctx)
 }
 
-// rate returns the current limit in requests per second; 0 means unlimited.
-func (l *adaptiveLimiter) rate() float64 {
+// Rate returns the current limit in requests per second; 0 means unlimited.
+func (l *Adaptive) Rate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.current
 }
 
-// throttle records a 429.
-func (l *adaptiveLimiter) throttle() {
+// Throttle records a 429.
+func (l *Adaptive) Throttle() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
@@ -77,8 +81,8 @@ func (l *adaptiveLimiter) throttle() {
 	l.lim.SetLimitAt(now, rate.Limit(l.current))
 }
 
-// recover records an answer that was not throttled.
-func (l *adaptiveLimiter) recover() {
+// Recover records an answer that was not throttled.
+func (l *Adaptive) Recover() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.current == 0 || l.current == l.ceiling {
@@ -96,4 +100,12 @@ func (l *adaptiveLimiter) recover() {
 		l.current = next
 		l.lim.SetLimit(rate.Limit(next))
 	}
+}
+
+// SetThrottleStart sets the first rate after a 429 when no limit is configured (default 2 per
+// second).
+func (l *Adaptive) SetThrottleStart(rps float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.throttleStart = rps
 }
