@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -89,7 +90,10 @@ func (v positiveDurationValidator) ValidateString(ctx context.Context, req valid
 // idValidator checks the form of an object id of the API: prefix ("usr_", "grp_", "ent_") then
 // letters, digits, '_' or '-' (api/README.md, "Tenancy and auth"). A wrong kind of id, or a name
 // where an id belongs, then fails at plan time instead of at apply.
+// On the wholesale platform ids are Webex ids (webexIDPattern, platforms_wholesale.go), also
+// accepted.
 func idValidator(prefix, kind string) validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+$`),
-		"must be "+kind+" id such as "+prefix+"0123456789abcdef")
+	return stringvalidator.RegexMatches(regexp.MustCompile(`^(`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+|`+
+		strings.TrimSuffix(strings.TrimPrefix(webexIDPattern.String(), "^"), "$")+`)$`),
+		"must be "+kind+" id such as "+prefix+"0123456789abcdef (or a Webex id on the wholesale platform)")
 }
