@@ -86,3 +86,42 @@ func TestCheckPlatformFeatures(t *testing.T) {
 		})
 	}
 }
+
+// namedPlatform is a platform with a name and every feature.
+type namedPlatform struct {
+	platform.Platform
+	name string
+}
+
+func (p namedPlatform) Name() string                 { return p.name }
+func (p namedPlatform) Lacks(platform.Feature) error { return nil }
+
+// TestCheckIDForms: a group or enterprise id that is not of the ucprov form fails the plan on the
+// ucprov platform, naming the attribute; the same id (an operator's name) passes on broadworks.
+func TestCheckIDForms(t *testing.T) {
+	ctx := context.Background()
+	var sch resource.SchemaResponse
+	(&userResource{}).Schema(ctx, resource.SchemaRequest{}, &sch)
+	st := tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)}
+	for k, v := range map[string]string{"group_id": "denver", "enterprise_id": "ent_acme", "first_name": "A"} {
+		if d := st.SetAttribute(ctx, path.Root(k), types.StringValue(v)); d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	cfg := tfsdk.Config{Schema: sch.Schema, Raw: st.Raw}
+	plan := tfsdk.Plan{Schema: sch.Schema, Raw: st.Raw}
+	for name, wantErr := range map[string]bool{platform.NameUCProv: true, platform.NameBroadWorks: false} {
+		d := &providerData{backend: namedPlatform{name: name}}
+		diags := new(diagnostics)
+		d.checkPlatformFeatures(ctx, "ucprov_user", cfg, plan, diags)
+		if got := diags.HasError(); got != wantErr {
+			t.Fatalf("%s: error = %v, want %v (%v)", name, got, wantErr, *diags)
+		}
+		if wantErr {
+			e := diags.Errors()[0]
+			if p, ok := e.(interface{ Path() path.Path }); !ok || !p.Path().Equal(path.Root("group_id")) || !strings.Contains(e.Detail(), "grp_0123456789abcdef") {
+				t.Errorf("%s: %v", name, e)
+			}
+		}
+	}
+}
