@@ -276,6 +276,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -283,6 +284,20 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func userWhat(id string) string { return "ucprov_user " + id }
+
+// keepGroupTimeZone keeps a configured time_zone that is the user's group's own: a platform that
+// cannot tell a user's time zone from its group's (BroadWorks always answers one; the broadworks
+// platform answers "" when it is the group's) reads such a user as having none, which is the
+// same user. u.TimeZone becomes want when u has none and want is the group's time zone.
+func (r *userResource) keepGroupTimeZone(ctx context.Context, want types.String, u *platform.User) {
+	if u.TimeZone != "" || want.IsNull() || want.IsUnknown() || want.ValueString() == "" {
+		return
+	}
+	g, err := r.data.backend.GetGroup(ctx, u.GroupID)
+	if err == nil && g.TimeZone == want.ValueString() {
+		u.TimeZone = want.ValueString()
+	}
+}
 
 // staleGuard is the 412 handling of the user's writes; prior is the state the plan was made from.
 func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv privateSetter) staleGuard[userModel] {
@@ -298,6 +313,7 @@ func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv private
 				return nil, "", false, err
 			}
 			cur := *prior
+			r.keepGroupTimeZone(ctx, prior.TimeZone, u)
 			cur.fromAPI(u)
 			return &cur, u.ETag, true, nil
 		},
@@ -329,6 +345,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "read user", err, nil)
 		return
 	}
+	r.keepGroupTimeZone(ctx, state.TimeZone, u)
 	state.fromAPI(u)
 	if state.EmailChangeStrategy.IsNull() { // after import
 		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
@@ -382,6 +399,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
