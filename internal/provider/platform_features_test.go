@@ -125,3 +125,37 @@ func TestCheckIDForms(t *testing.T) {
 		}
 	}
 }
+
+// groupPlatform answers GetGroup with a group of time zone tz.
+type groupPlatform struct {
+	platform.Platform
+	tz string
+}
+
+func (p groupPlatform) GetGroup(_ context.Context, id string) (*platform.Group, error) {
+	return &platform.Group{ID: id, TimeZone: p.tz}, nil
+}
+
+// TestKeepGroupTimeZone: a configured time_zone that is the group's own survives a platform that
+// reads it back as "" (BroadWorks); any other time zone, or one the platform answers, is as read.
+func TestKeepGroupTimeZone(t *testing.T) {
+	r := &userResource{data: &providerData{backend: groupPlatform{tz: "America/Denver"}}}
+	for _, tc := range []struct {
+		want, read, got string
+	}{
+		{"America/Denver", "", "America/Denver"},       // the group's: kept
+		{"Europe/Paris", "", ""},                       // not the group's: drift shows
+		{"America/Denver", "Asia/Tokyo", "Asia/Tokyo"}, // the platform answered one
+	} {
+		u := &platform.User{GroupID: "grp_denver", TimeZone: tc.read}
+		r.keepGroupTimeZone(context.Background(), types.StringValue(tc.want), u)
+		if u.TimeZone != tc.got {
+			t.Errorf("want %q, read %q: got %q, expected %q", tc.want, tc.read, u.TimeZone, tc.got)
+		}
+	}
+	u := &platform.User{GroupID: "grp_denver"}
+	r.keepGroupTimeZone(context.Background(), types.StringNull(), u)
+	if u.TimeZone != "" {
+		t.Errorf("unset time_zone became %q", u.TimeZone)
+	}
+}
