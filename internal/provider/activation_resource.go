@@ -101,7 +101,8 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"apply: the plan that changes the user's email then also shows this activation's update (its " +
 					"status becomes unknown), and the apply waits for the new email's validation as `wait_for` says, " +
 					"so the next plan is empty. (With `email_change_strategy = \"cycle_imp\"` on a user with IM&P " +
-					"enabled, the plan shows that update without it too, since the Webex account is re-created.) It is not sent anywhere: the user's email is the one that counts, and " +
+					"enabled, the plan shows that update without it too, since the Webex account is re-created.) " +
+					"It is not sent anywhere: the user's email is the one that counts, and " +
 					"an apply whose user ends with another email fails saying so. Checked at plan time with the " +
 					"backend's activation precheck (rule `email_conflict`: the email belongs to another Webex account).",
 				Optional:   true,
