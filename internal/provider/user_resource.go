@@ -229,7 +229,7 @@ const (
 // refuse because IM&P is enabled and the strategy is "fail".
 func (r *userResource) checkEmailChange(ctx context.Context, plan, state *userModel, diags *diag.Diagnostics) {
 	if state == nil || plan.Email.Equal(state.Email) || plan.Email.IsUnknown() ||
-		plan.EmailChangeStrategy.ValueString() != emailStrategyFail {
+		plan.EmailChangeStrategy.ValueString() != emailStrategyFail || r.data.backend.Lacks(platform.FeatureIMP) != nil {
 		return
 	}
 	imp, err := r.data.backend.ReadIMP(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
