@@ -1,29 +1,43 @@
 # Onboard a site: the users of one group (here the Paris office of the demo enterprise) with a
-# number from the group's free inventory, an extension, a generated voicemail passcode, an E911
-# address (France has no state), a Webex activation whose email follows the user's, and one
-# group-wide invitation for everyone who has not activated yet.
+# number from the group's free inventory, an extension (the last four digits of the number), a
+# generated voicemail passcode, an E911 address (France has no state), a Webex activation whose
+# email follows the user's, and one invitation round for everyone who has not activated yet.
+#
+# It runs on every platform. On Webex for Wholesale (UCPROV_PLATFORM=wholesale: the User Hub's
+# Paris site) give the Paris location's id and send the invitations to the whole organisation:
+#   terraform apply -var group_id=<Webex location id> -var invitations_per_group=false
 
 variable "group_id" {
-  description = "The site's group (location)."
+  description = "The site's group (location): grp_paris on the reference platform, the Webex Calling location id on wholesale."
   type        = string
   default     = "grp_paris"
 }
 
+variable "invitations_per_group" {
+  description = "Send the invitations to the site only (false on wholesale, whose activation-email job covers the organisation)."
+  type        = bool
+  default     = true
+}
+
 variable "people" {
-  description = "The site's users: key => names, email, number (from the group's inventory) and extension."
+  description = "The site's users: key => names, email and number (from the group's inventory)."
   type = map(object({
     first  = string
     last   = string
     email  = string
     number = string
-    ext    = string
   }))
   default = {
-    marie  = { first = "Marie", last = "Curie", email = "marie.curie@acme.example", number = "+33634333201", ext = "3301" }
-    pierre = { first = "Pierre", last = "Curie", email = "pierre.curie@acme.example", number = "+33634333202", ext = "3302" }
+    marie  = { first = "Marie", last = "Curie", email = "marie.curie@acme.example", number = "+33634333201" }
+    pierre = { first = "Pierre", last = "Curie", email = "pierre.curie@acme.example", number = "+33634333202" }
     # The demo sandbox keeps "pending." users waiting for their invitation to be accepted.
-    irene = { first = "Irene", last = "Joliot", email = "pending.irene@acme.example", number = "+33634333203", ext = "3303" }
+    irene = { first = "Irene", last = "Joliot", email = "pending.irene@acme.example", number = "+33634333203" }
   }
+}
+
+locals {
+  # The extension is the last four digits of the number.
+  extensions = { for k, p in var.people : k => substr(p.number, length(p.number) - 4, 4) }
 }
 
 variable "invitation_round" {
@@ -40,11 +54,13 @@ data "ucprov_available_numbers" "site" {
 }
 
 # A passcode per user that the enterprise's policy accepts and that is not the user's number or
-# extension (values, not references to the user: no cycle).
+# extension (values, not references to the user: no cycle). A user who moves to another number
+# keeps the passcode: a new avoid list draws a new one only when the current one breaks a rule with
+# the new number or extension (no keepers here: a keeper with the number would redraw it).
 resource "ucprov_generated_passcode" "site" {
   for_each = var.people
 
-  avoid = [each.value.number, each.value.ext]
+  avoid = [each.value.number, local.extensions[each.key]]
 }
 
 resource "ucprov_user" "site" {
@@ -62,7 +78,7 @@ resource "ucprov_user_number" "site" {
 
   user_id      = ucprov_user.site[each.key].id
   phone_number = each.value.number
-  extension    = each.value.ext
+  extension    = local.extensions[each.key]
 }
 
 resource "ucprov_e911_address" "site" {
@@ -80,14 +96,15 @@ resource "ucprov_e911_address" "site" {
 resource "ucprov_activation" "site" {
   for_each = var.people
 
-  user_id = ucprov_user.site[each.key].id
+  # After the number: on wholesale the calling package needs it.
+  user_id = ucprov_user_number.site[each.key].user_id
   email   = ucprov_user.site[each.key].email # an email change is planned here too
 }
 
-# Everyone of the site whose activation waits (for an email, a validation, or after an error)
+# Everyone of the site (of the organisation, on wholesale) whose activation waits (for an email, a validation, or after an error)
 # gets the activation email; change invitation_round to send it again.
 resource "ucprov_invitations" "site" {
-  group_id = var.group_id
+  group_id = var.invitations_per_group ? var.group_id : null
   triggers = {
     round = var.invitation_round
     users = join(",", sort([for a in ucprov_activation.site : a.user_id]))

@@ -378,7 +378,7 @@ func (e *env) httpBackend(bins *e2e.Binaries, dir string) ([]string, error) {
 
 // write writes the configuration; changed gives one user in ten another department.
 func (e *env) write(changed bool) error {
-	root, module, n := configHCL(e.o.users, changed, e.o.bulkRead, e.o.layout)
+	root, module, n := configHCL(e.o.users, changed, e.o.bulkRead, e.o.layout, e.o.platform)
 	e.resources, e.changed = n, changed
 	if module == "" {
 		return e.wd.WriteFile("main.tf", root)
@@ -512,7 +512,14 @@ func counters(ctx context.Context, sb *e2e.Sandbox) (snapshot, error) {
 // configuration used for_each resources referencing each other as ucprov_user.u[each.key].id,
 // which makes Terraform evaluate the whole ucprov_user.u object for each instance (quadratic): at
 // N = 1,000 it spent 22 minutes and 2.5 GB planning the first apply.
-func configHCL(n int, changed bool, bulkRead, layout string) (root, module string, resources int) {
+func configHCL(n int, changed bool, bulkRead, layout, platform string) (root, module string, resources int) {
+	// Platform differences: on wholesale the group is the Webex Calling location of grp_denver and
+	// there is no Integrated IM&P (so no user gets IM&P and an activation).
+	withIMP := func(i int) bool { return i%10 == 0 && platform != "wholesale" }
+	mod := userModule
+	if platform == "wholesale" {
+		mod = strings.Replace(mod, `group_id   = "grp_denver"`, fmt.Sprintf("group_id   = %q", sandbox.DemoWebexLocation(sandbox.DemoGroupDenver)), 1)
+	}
 	var b strings.Builder
 	b.WriteString(`terraform {
   required_providers {
@@ -527,7 +534,12 @@ provider "ucprov" {
 		fmt.Fprintf(&b, "  bulk_read   = %q\n", bulkRead)
 	}
 	b.WriteString("}\n")
-	imp := (n + 9) / 10
+	imp := 0
+	for i := range n {
+		if withIMP(i) {
+			imp++
+		}
+	}
 	resources = 3*n + 2*imp
 	dept := func(i int) string {
 		if changed && i%10 == 0 {
@@ -537,8 +549,8 @@ provider "ucprov" {
 	}
 	if layout == "blocks" {
 		for i := range n {
-			body := userModule[strings.Index(userModule, "resource "):]
-			if i%10 != 0 {
+			body := mod[strings.Index(mod, "resource "):]
+			if !withIMP(i) {
 				body = body[:strings.Index(body, "resource \"ucprov_imp_setting\"")]
 			}
 			r := strings.NewReplacer(
@@ -558,7 +570,7 @@ provider "ucprov" {
 	b.WriteString("\nlocals {\n  users = {\n")
 	for i := range n {
 		fmt.Fprintf(&b, "    b%d = { email = \"bench%d@acme.example\", ext = \"%d\", number = %q, dept = %q, imp = %t }\n",
-			i, i, 200000+i, sandbox.InventoryNumber(i), dept(i), i%10 == 0)
+			i, i, 200000+i, sandbox.InventoryNumber(i), dept(i), withIMP(i))
 	}
 	b.WriteString(`  }
 }
@@ -575,7 +587,7 @@ module "user" {
   imp        = each.value.imp
 }
 `)
-	return b.String(), userModule, resources
+	return b.String(), mod, resources
 }
 
 // userModule is one user with a number and an E911 address, and, when imp is true, IM&P and a

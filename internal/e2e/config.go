@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
@@ -30,10 +31,34 @@ type Config struct {
 	IMP            bool // ucprov_imp_setting enabled
 	Activation     bool // ucprov_activation (wait_for = "queued"); implies IMP's email
 	CallForwarding bool // ucprov_call_forwarding (busy to the operator, no answer after 4 rings)
+
+	// Platform is the provider's platform ("" = $UCPROV_E2E_PLATFORM, see startSandbox): on
+	// wholesale the group is its Webex Calling location and IMP is left out (the platform has no
+	// Integrated IM&P; the plan would refuse it).
+	Platform string
+}
+
+// effective is c with the platform's differences applied.
+func (c Config) effective() Config {
+	if c.Platform == "" {
+		c.Platform = os.Getenv("UCPROV_E2E_PLATFORM")
+	}
+	if c.Platform == "wholesale" {
+		c.IMP = false
+		if c.Group == "" || c.Group == sandbox.DemoGroupDenver || c.Group == sandbox.DemoGroupParis {
+			g := c.Group
+			if g == "" {
+				g = sandbox.DemoGroupDenver
+			}
+			c.Group = sandbox.DemoWebexLocation(g)
+		}
+	}
+	return c
 }
 
 // Count is the number of resource instances the configuration declares.
 func (c Config) Count() int {
+	c = c.effective()
 	per := 1
 	for _, on := range []bool{c.Number, c.E911, c.IMP, c.Activation, c.CallForwarding} {
 		if on {
@@ -70,6 +95,7 @@ func (c Config) prefix() string {
 // HCL renders the configuration. The provider block is empty: the provider reads
 // UCPROV_ENDPOINT, UCPROV_TOKEN and UCPROV_ENTERPRISE_ID (Workdir sets them).
 func (c Config) HCL() string {
+	c = c.effective()
 	group := c.Group
 	if group == "" {
 		group = sandbox.DemoGroupDenver

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
@@ -78,6 +79,42 @@ func TestExampleOnboardSite(t *testing.T) {
 	must(t)(wd.Apply(ctx, "-var", "invitation_round=2"))
 	if n := invited(); n != 2 {
 		t.Errorf("after a new round irene was invited %d times, want 2", n)
+	}
+
+	// Marie moves to another number and extension: her voicemail passcode stays (issue 20), the
+	// generated passcode is not drawn again and no passcode is written.
+	const passcodeRoute = "PUT /v1/users/{usr}/voicemail/passcode"
+	before, err := sb.Metrics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wd.WriteFile("move.auto.tfvars", `people = {
+  marie  = { first = "Marie", last = "Curie", email = "marie.curie@acme.example", number = "+33634333204", ext = "3304" }
+  pierre = { first = "Pierre", last = "Curie", email = "pierre.curie@acme.example", number = "+33634333202", ext = "3302" }
+  irene  = { first = "Irene", last = "Joliot", email = "pending.irene@acme.example", number = "+33634333203", ext = "3303" }
+}
+`); err != nil {
+		t.Fatal(err)
+	}
+	plan := must(t)(wd.Exec(ctx, "plan", "-no-color"))
+	if strings.Contains(plan.Output, `ucprov_generated_passcode.site["marie"] must be replaced`) ||
+		strings.Contains(plan.Output, `ucprov_user.site["marie"] will be updated`) {
+		t.Errorf("moving marie's number regenerates her passcode:\n%s", plan.Output)
+	}
+	must(t)(wd.Apply(ctx))
+	after, err := sb.Metrics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[passcodeRoute] != before[passcodeRoute] {
+		t.Errorf("moving marie's number wrote %d passcodes", after[passcodeRoute]-before[passcodeRoute])
+	}
+	users, err := c.ListUsers(ctx, sandbox.DemoEnterpriseAcme, client.UserFilter{Email: "marie.curie@acme.example"})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("marie: %v %v", users, err)
+	}
+	if n, err := c.GetNumber(ctx, users[0].ID); err != nil || n.PhoneNumber != "+33634333204" {
+		t.Errorf("marie's number: %+v %v", n, err)
 	}
 }
 

@@ -73,7 +73,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Webex activation of a user. Creating it queues the activation (the portal's " +
 			"\"Activate Webex\"), then waits as `wait_for` says, within `timeouts.create`. The user needs an email: " +
-			"when the user already exists the plan checks it (rule `email_required`) before anything is written.\n\n" +
+			"when the user already exists the plan checks it (rule `email_required`) before anything is written. " +
+			"For a user created in the same apply (its id unknown at plan time) this check stays at apply time: " +
+			"give the new `ucprov_user` an `email`, or the apply fails here (`email_required`) after the user is created.\n\n" +
 			"When the backend reports the activation in status `error` (for instance `email_conflict`: the email " +
 			"already belongs to another Webex account), the apply fails with the backend's code and text and the " +
 			"resource stays in state, tainted; fix the cause (usually the user's email) and apply again: the " +
@@ -98,7 +100,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"the user's email (`email = ucprov_user.NAME.email`) so that an email change converges in one " +
 					"apply: the plan that changes the user's email then also shows this activation's update (its " +
 					"status becomes unknown), and the apply waits for the new email's validation as `wait_for` says, " +
-					"so the next plan is empty. It is not sent anywhere: the user's email is the one that counts, and " +
+					"so the next plan is empty. (With `email_change_strategy = \"cycle_imp\"` on a user with IM&P " +
+					"enabled, the plan shows that update without it too, since the Webex account is re-created.) " +
+					"It is not sent anywhere: the user's email is the one that counts, and " +
 					"an apply whose user ends with another email fails saying so. Checked at plan time with the " +
 					"backend's activation precheck (rule `email_conflict`: the email belongs to another Webex account).",
 				Optional:   true,
@@ -154,7 +158,9 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Live activation status: `queued`, `pending_email_input`, `pending_email_validation`, " +
-					"`provisioning`, `provisioned` or `error`. Refreshed on every plan.",
+					"`provisioning`, `provisioned` or `error`. Refreshed on every plan. A plan that changes nothing that " +
+					"moves it (only `email_subject`, `email_body`, `send_activation_email`, `invitation_version` or " +
+					"`timeouts`, say) keeps it known.",
 				Computed: true,
 			},
 			"user_id": schema.StringAttribute{
@@ -231,13 +237,25 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.precheck(ctx, &plan, config.Email, &resp.Diagnostics)
 	}
 	warnInvitationWhenProvisioned(&plan, state, &resp.Diagnostics)
-	if emailChanges || state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()) {
+	recreated := r.data.isWebexRecreated(plan.UserID.ValueString())
+	switch {
+	case emailChanges || recreated || state.needsRetry() || (plan.WaitFor.ValueString() == waitForProvisioned && state.inProgress()):
 		plan.Status = types.StringUnknown()
 		if config.Email.IsNull() {
 			plan.Email = types.StringUnknown()
 		}
 		plan.ErrorCode = types.StringUnknown()
 		plan.ErrorText = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	case plan.Package.Equal(state.Package):
+		// Nothing planned changes the status (email_subject, email_body and send_activation_email
+		// are creation-only, invitation_version and wait_for only resend or wait): the status and
+		// what comes with it stay as refreshed, rather than unknown (the framework's default for
+		// a computed attribute of a resource that changes). Update keeps them.
+		plan.Status, plan.ErrorCode, plan.ErrorText = state.Status, state.ErrorCode, state.ErrorText
+		if config.Email.IsNull() {
+			plan.Email = state.Email
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
 }
@@ -392,6 +410,16 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	if !r.checkFollowsUser(&plan, a, &resp.Diagnostics) {
+		return
+	}
+	if !plan.Status.IsUnknown() {
+		// Planned with the status as refreshed (nothing planned changes it, see ModifyPlan): no
+		// retry, no package change, no wait; the state keeps the planned status (a step the backend
+		// took meanwhile shows at the next refresh, as a computed value, not as a change).
+		if invitationIncreased(&plan, &state) && a.Status != platform.ActivationProvisioned {
+			r.resendInvitation(waitCtx, userID, &resp.Diagnostics)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	if a.Status == platform.ActivationError {

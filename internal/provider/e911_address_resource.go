@@ -167,6 +167,11 @@ func (r *e911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	e, err := r.data.backend.ReadE911(ctx, r.data.readScope(ctx, state.UserID.ValueString(), req.Private), state.UserID.ValueString())
+	if platform.IsNotReadable(err) {
+		// The platform sets the address but cannot read it back (Webex Calling): keep the state.
+		tflog.Debug(ctx, "the E911 address cannot be read on this platform; keeping the state", map[string]any{"user_id": state.UserID.ValueString()})
+		return
+	}
 	if platform.IsNotFound(err) {
 		if !r.data.userObjectGone(ctx, "E911 address", state.UserID.ValueString(), req.Private, &resp.Diagnostics) {
 			return
@@ -238,6 +243,9 @@ func (r *e911AddressResource) staleGuard(prior *e911AddressModel, st stateSetter
 			e, err := r.data.backend.GetE911(ctx, userID)
 			if platform.IsNotFound(err) {
 				return nil, "", false, nil
+			}
+			if platform.IsNotReadable(err) {
+				return prior, "", true, nil
 			}
 			if err != nil {
 				return nil, "", false, err

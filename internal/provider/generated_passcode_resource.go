@@ -48,15 +48,20 @@ func (r *generatedPasscodeResource) Schema(_ context.Context, _ resource.SchemaR
 			"repeated digits, ascending or descending runs), and it is none of `avoid`, nor one of them reversed.\n\n" +
 			"It has no `user_id`, so `voicemail_passcode = ucprov_generated_passcode.x.result` creates no cycle. Put " +
 			"the user's number and extension in `avoid` as values (variables or locals), not as references to the " +
-			"user's resources, which would create one. The passcode stays in state (sensitive) until `keepers`, " +
-			"`avoid` or `enterprise_id` change; the backend is only read (its passcode rules), never written.",
+			"user's resources, which would create one. The passcode stays in state (sensitive) until `keepers` or " +
+			"`enterprise_id` change, or `avoid` changes so that the passcode breaks a rule with the new values; the " +
+			"backend is only read (its passcode rules), never written.",
 		Attributes: map[string]schema.Attribute{
 			"avoid": schema.ListAttribute{
 				MarkdownDescription: "Numbers and extensions the passcode must not equal, end a phone number with, or " +
-					"be the reverse of, e.g. `[\"+17205551200\", \"1200\"]`. A change generates a new passcode.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+					"be the reverse of, e.g. `[\"+17205551200\", \"1200\"]`. A change generates a new passcode only " +
+					"when the current one breaks a rule with the new values; otherwise the passcode stays (so a user " +
+					"who moves to another number keeps their voicemail passcode).",
+				ElementType: types.StringType,
+				Optional:    true,
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplaceIf(avoidBrokenByResult,
+					"Generates a new passcode when the current one is one of the new values, ends one, or is one reversed.",
+					"Generates a new passcode when the current one is one of the new values, ends one, or is one reversed.")},
 			},
 			"enterprise_id": schema.StringAttribute{
 				MarkdownDescription: "Enterprise (`ent_…`) whose passcode policy applies. Defaults to the provider's " +
@@ -98,6 +103,9 @@ func (r *generatedPasscodeResource) Configure(_ context.Context, req resource.Co
 // passcode) and checks at plan time that the token can see the enterprise.
 func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_generated_passcode", req.Config, req.Plan, &resp.Diagnostics) {
 		return
 	}
 	var plan, config generatedPasscodeModel
@@ -151,7 +159,31 @@ func (r *generatedPasscodeResource) Create(ctx context.Context, req resource.Cre
 func (r *generatedPasscodeResource) Read(_ context.Context, _ resource.ReadRequest, _ *resource.ReadResponse) {
 }
 
-// Update never runs: every argument replaces the passcode.
+// avoidBrokenByResult: a change of avoid replaces the passcode only when the passcode in state is
+// not allowed with the new values (the default policy: an enterprise's policy only tightens it, and
+// the passcode satisfied the enterprise's when it was drawn).
+func avoidBrokenByResult(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.PlanValue.IsUnknown() {
+		resp.RequiresReplace = true
+		return
+	}
+	var result types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("result"), &result)...)
+	var avoid []string
+	resp.Diagnostics.Append(req.PlanValue.ElementsAs(ctx, &avoid, false)...)
+	if resp.Diagnostics.HasError() || !knownNonEmpty(result) {
+		resp.RequiresReplace = true
+		return
+	}
+	resp.RequiresReplace = !passcodeStillAvoids(result.ValueString(), avoid)
+}
+
+// passcodeStillAvoids tells whether passcode p may stay with the avoid list avoid.
+func passcodeStillAvoids(p string, avoid []string) bool {
+	return rules.PasscodeAvoids(p, rules.DefaultPasscodePolicy(), avoid)
+}
+
+// Update records a new avoid list that the passcode satisfies (every other argument replaces it).
 func (r *generatedPasscodeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan generatedPasscodeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

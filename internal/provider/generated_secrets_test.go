@@ -107,6 +107,55 @@ func TestAccGeneratedPasscode(t *testing.T) {
 	})
 }
 
+// TestAccGeneratedPasscode_avoidChange: a user who moves to another number keeps the generated
+// passcode (avoid changes, the passcode still avoids the new values): the passcode is updated in
+// place, not drawn again, and the user's passcode is not written again.
+func TestAccGeneratedPasscode_avoidChange(t *testing.T) {
+	sb := acctest.Start(t)
+	const name = "ucprov_generated_passcode.test"
+	same := statecheck.CompareValue(compare.ValuesSame())
+	cfg := func(number, ext string) string {
+		return sb.ProviderConfig() + fmt.Sprintf(`
+resource "ucprov_generated_passcode" "test" {
+  avoid = [%[1]q, %[2]q]
+}
+`, number, ext) + acctest.UserConfig("Ada", "Lovelace", "voicemail_passcode = ucprov_generated_passcode.test.result") + fmt.Sprintf(`
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = %[1]q
+  extension    = %[2]q
+}
+`, number, ext)
+	}
+	passcodeWrites := func(want int64) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := sb.Metrics()[routePasscode]; n != want {
+				return fmt.Errorf("want %d passcode writes, got %d", want, n)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg("+17205551240", "1240"),
+				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(name, tfjsonpath.New("result"))},
+				Check:             passcodeWrites(1),
+			},
+			{
+				Config: cfg("+17205551243", "1243"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(name, tfjsonpath.New("result"))},
+				Check:             passcodeWrites(1),
+			},
+		},
+	})
+}
+
 // TestAccGeneratedPassword: the password passes the password rules and contains none of the
 // user's names, so the user that uses it applies (the sandbox refuses weak passwords and names);
 // length is honoured; a keepers change draws a new one.

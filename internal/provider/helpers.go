@@ -23,7 +23,7 @@ type stateSetter interface {
 func importByUserID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !userIDPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import id",
-			"Import this resource by the id of its user, e.g. usr_0123456789abcdef; got "+strconv.Quote(req.ID)+".")
+			"Import this resource by the id of its user, e.g. usr_0123456789abcdef (a BroadWorks user id on the broadworks platform, a subscriber id on the wholesale platform); got "+strconv.Quote(req.ID)+".")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)

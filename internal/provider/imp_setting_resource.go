@@ -42,7 +42,8 @@ func (r *impSettingResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Integrated IM&P (instant messaging and presence) setting of a user. Enabling it " +
 			"needs an email on the user: when the user already exists the plan checks it (rule `email_required`) " +
-			"before anything is written. Disabling IM&P deletes the user's Webex account (an activation goes back " +
+			"before anything is written. For a user created in the same apply (its id unknown at plan time) this check stays at apply time: " +
+			"give the new `ucprov_user` an `email`, or the apply fails here (`email_required`) after the user is created. Disabling IM&P deletes the user's Webex account (an activation goes back " +
 			"to `pending_email_input`); destroying this resource disables IM&P. A change made in the portal shows " +
 			"as drift and is put back by the next apply.\n\n" +
 			"The plan-time check reads the user as it is now: when the same apply also adds the email to an " +

@@ -49,8 +49,9 @@ func checkGroupOfEnterprise(ctx context.Context, c platform.Directory, ent, grp 
 	switch {
 	case platform.IsNotFound(err) || (err == nil && g.EnterpriseID != ent):
 		diags.AddAttributeError(attr, "Unknown group",
-			fmt.Sprintf("%s = %q is not a group of enterprise %s. Check the id; the data source "+
-				"ucprov_available_numbers and GET /v1/enterprises/%s/groups list the groups.", attr, grp, ent, ent))
+			fmt.Sprintf("%s = %q is not a group of enterprise %s. Check the id: the data source ucprov_groups "+
+				"lists the enterprise's groups and their ids (data \"ucprov_groups\" \"all\" { enterprise_id = %q }).",
+				attr, grp, ent, ent))
 		return false
 	case err != nil:
 		diags.AddAttributeWarning(attr, "Group not checked",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -88,6 +89,12 @@ type providerData struct {
 	endpointAttr, credentialAttr path.Path
 	// access: which enterprises the credentials can see (checked once each; see credentials.go).
 	access enterpriseAccess
+	// claims: the extensions and numbers the resources of this plan give to users (plan_claims.go).
+	claims planClaims
+	// webexRecreated: the users whose planned email change re-creates their Webex account
+	// (email_change_strategy = "cycle_imp" with IM&P enabled), so that their ucprov_activation,
+	// planned after the user, plans the update that waits for it (see webex_recreate.go).
+	webexRecreated sync.Map
 }
 
 // New returns a constructor of the provider, as providerserver.Serve and the tests expect.
@@ -288,6 +295,7 @@ func (p *ucprovProvider) DataSources(_ context.Context) []func() datasource.Data
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewActivationStatusDataSource,
+		NewGroupsDataSource,
 	}
 }
 

@@ -164,3 +164,53 @@ func TestAccUserEmailChange_cycleIMP(t *testing.T) {
 		},
 	})
 }
+
+// TestAccUserEmailChange_cycleIMPActivation: an email change with cycle_imp re-creates the Webex
+// account; with an activation that does not refer to the user's email (as the quick start writes
+// it) and wait_for = "provisioned", the plan of that change already shows the activation's update,
+// the apply waits for the new account, and the next plan is empty (before, a second apply updated
+// the activation). A change of email_body alone then plans the status as known.
+func TestAccUserEmailChange_cycleIMPActivation(t *testing.T) {
+	sb := acctest.Start(t)
+	const act = "ucprov_activation.test"
+	cfg := func(email, extra string) string {
+		return lifecycleUser(sb, email, "", "  wait_for = \"provisioned\"\n"+extra)
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("a.cycle@acme.example", ""),
+				Check:  resource.ComposeTestCheckFunc(captureID(userName, &id), resource.TestCheckResourceAttr(act, "status", "provisioned")),
+			},
+			{
+				Config: cfg("b.cycle@acme.example", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(userName, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(act, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(act, tfjsonpath.New("status")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkBackend(sb, &id, "b.cycle@acme.example", true),
+					resource.TestCheckResourceAttr(act, "status", "provisioned"),
+					resource.TestCheckResourceAttr(act, "email", "b.cycle@acme.example"),
+				),
+			},
+			{
+				Config: cfg("b.cycle@acme.example", "  email_body = \"Welcome aboard.\"\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(act, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(act, tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+						plancheck.ExpectKnownValue(act, tfjsonpath.New("email"), knownvalue.StringExact("b.cycle@acme.example")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -309,6 +309,156 @@ removed {
 	})
 }
 
+// TestAccUser_deletionPolicyResetForEach: the documented recipe for one user of a for_each. A
+// removed block takes no instance key ("Resource instance keys not allowed"), so the number's and
+// the E911 address's instances move to addresses of their own, which removed blocks then let go
+// without destroying them: the user is reset, its line keeps the number, extension and E911
+// address, and the other user of the for_each is untouched.
+func TestAccUser_deletionPolicyResetForEach(t *testing.T) {
+	sb := acctest.Start(t)
+	staff := func(keys string, extra string) string {
+		return sb.ProviderConfig() + fmt.Sprintf(`
+locals {
+  staff = {
+    ada = { first = "Ada", email = "ada.reset@acme.example", number = "+17205551261", ext = "1261" }
+    bob = { first = "Bob", email = "bob.reset@acme.example", number = "+17205551262", ext = "1262" }
+  }
+  kept = [%s]
+}
+
+resource "ucprov_user" "staff" {
+  for_each        = { for k, v in local.staff : k => v if contains(local.kept, k) }
+  group_id        = %q
+  first_name      = each.value.first
+  last_name       = "Staff"
+  email           = each.value.email
+  deletion_policy = "reset"
+}
+
+resource "ucprov_user_number" "staff" {
+  for_each     = ucprov_user.staff
+  user_id      = each.value.id
+  phone_number = local.staff[each.key].number
+  extension    = local.staff[each.key].ext
+}
+
+resource "ucprov_e911_address" "staff" {
+  for_each    = ucprov_user.staff
+  user_id     = each.value.id
+  address1    = "1 Main Street"
+  city        = "Denver"
+  state       = "CO"
+  postal_code = "80202"
+  country     = "US"
+  depends_on  = [ucprov_user_number.staff]
+}
+`, keys, acctest.GroupDenver) + extra
+	}
+	var ada, bob string
+	checkAda := resetRecipeChecks(sb, &ada, &bob)
+	resource.ParallelTest(t, resource.TestCase{
+		// removed blocks need Terraform >= 1.7.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// No Check functions in this test: terraform-plugin-testing's legacy state cannot
+				// hold for_each instances; the state checks and PreConfig do the checking.
+				Config: staff(`"ada", "bob"`, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(`ucprov_user.staff["ada"]`, tfjsonpath.New("id"), captureValue{&ada}),
+					statecheck.ExpectKnownValue(`ucprov_user.staff["bob"]`, tfjsonpath.New("id"), captureValue{&bob}),
+				},
+			},
+			{
+				// What the docs used to say: fails under for_each.
+				Config: staff(`"bob"`, `
+removed {
+  from = ucprov_user_number.staff["ada"]
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+				PlanOnly:    true,
+				ExpectError: errRe("Resource instance keys not allowed"),
+			},
+			{
+				Config: staff(`"bob"`, `
+moved {
+  from = ucprov_user_number.staff["ada"]
+  to   = ucprov_user_number.kept_ada
+}
+removed {
+  from = ucprov_user_number.kept_ada
+  lifecycle {
+    destroy = false
+  }
+}
+moved {
+  from = ucprov_e911_address.staff["ada"]
+  to   = ucprov_e911_address.kept_ada
+}
+removed {
+  from = ucprov_e911_address.kept_ada
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(`ucprov_user.staff["ada"]`, plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction(`ucprov_user.staff["bob"]`, plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				PreConfig: func() {
+					if err := checkAda(); err != nil {
+						t.Error(err)
+					}
+				},
+				// Leaves no for_each instance in state (see above).
+				Config: sb.ProviderConfig(),
+			},
+		},
+	})
+}
+
+// captureValue is a knownvalue.Check that stores the string value it is given.
+type captureValue struct{ dst *string }
+
+func (c captureValue) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("want a string, got %T", v)
+	}
+	*c.dst = s
+	return nil
+}
+func (c captureValue) String() string { return "captured" }
+
+func resetRecipeChecks(sb *acctest.Sandbox, adaID, bobID *string) func() error {
+	return func() error {
+		ada, bob := *adaID, *bobID
+		c := sb.Client()
+		u, err := c.GetUser(acctest.Ctx(), ada)
+		if err != nil || u.FirstName != "Available" || u.Email != "" {
+			return fmt.Errorf("ada not reset: %+v, %v", u, err)
+		}
+		n, err := c.GetNumber(acctest.Ctx(), ada)
+		if err != nil || n.PhoneNumber != "+17205551261" || n.Extension != "1261" {
+			return fmt.Errorf("the line lost its number: %+v, %v", n, err)
+		}
+		if e, err := c.GetE911(acctest.Ctx(), ada); err != nil || e.Address1 != "1 Main Street" {
+			return fmt.Errorf("the line lost its E911 address: %+v, %v", e, err)
+		}
+		if u, err := c.GetUser(acctest.Ctx(), bob); err != nil || u.FirstName != "Bob" {
+			return fmt.Errorf("bob changed: %+v, %v", u, err)
+		}
+		return nil
+	}
+}
+
 // TestAccUser_deletionPolicyInvalid: deletion_policy is delete or reset, checked at plan time.
 func TestAccUser_deletionPolicyInvalid(t *testing.T) {
 	sb := acctest.Start(t)

@@ -53,7 +53,15 @@ func (r *userNumberResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"extension is free in the enterprise and that the number is in the inventory of the user's group and " +
 			"not assigned to someone else, naming the other user, before anything is written. A new number is " +
 			"activated in the same apply unless `activate = false`. Changing the number invalidates the user's " +
-			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation)." + concurrencyDoc,
+			"E911 address (the plan warns; `ucprov_e911_address` then plans a re-confirmation).\n\n" +
+			"Across the resources of one plan: when two `ucprov_user_number` resources give the same extension or " +
+			"number to different users, the plan reports it on the second (\"Extension 1234 is claimed by another " +
+			"resource of this plan\"): an error when both users are known to be in one enterprise, a warning when " +
+			"one of them is created in the same apply (its id and enterprise are unknown at plan time). What stays " +
+			"apply-time: for a user created in the same apply, whether another user of its enterprise (outside " +
+			"this configuration) holds the value is a warning at plan time and the platform's refusal " +
+			"(`extension_in_use`, `number_in_use`) at apply time; likewise IM&P or a Webex activation for a new " +
+			"user without an email fails at apply time (`email_required`)." + concurrencyDoc,
 		Attributes: map[string]schema.Attribute{
 			"activate": schema.BoolAttribute{
 				MarkdownDescription: "Activate the phone number in the same apply (a newly assigned number is " +
@@ -141,7 +149,13 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
+	// The first call of a replacement (a new user_id) is planned again with no prior state: the
+	// claims of this plan are made on that second call only.
+	claims := state == nil || plan.UserID.Equal(state.UserID)
 	if plan.UserID.IsUnknown() {
+		if claims {
+			r.data.claimValues(&plan, r.data.claims.newOwner(), "", &resp.Diagnostics)
+		}
 		// A user created in this apply: the backend checks at apply time; warn now when the
 		// extension or number is someone else's.
 		if (numberChanged || extChanged) && r.data.reachable(ctx) {
@@ -150,6 +164,14 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	userID := plan.UserID.ValueString()
+	changes := (numberChanged && knownNonEmpty(plan.PhoneNumber)) || (extChanged && knownNonEmpty(plan.Extension))
+	if claims && (!changes || (state == nil && r.data.backend.CreatedHere(userID))) {
+		// Nothing to check against the platform: the enterprise is the one recorded (or unknown).
+		r.data.claimValues(&plan, userID, r.data.loadUserEnterprise(ctx, userID, req.Private), &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if state == nil && r.data.backend.CreatedHere(userID) {
 		// Planned again during the apply that created the user: the plan warned about holders
 		// (user id unknown then), and the backend enforces the rules on the PUT. Reading the user
@@ -166,6 +188,11 @@ func (r *userNumberResource) ModifyPlan(ctx context.Context, req resource.Modify
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "read the user to check its number", err, nil)
 			return
+		}
+		if claims {
+			if r.data.claimValues(&plan, userID, u.EnterpriseID, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
 		}
 		if numberChanged && knownNonEmpty(plan.PhoneNumber) {
 			r.checkNumberFree(ctx, u, plan.PhoneNumber.ValueString(), &resp.Diagnostics)

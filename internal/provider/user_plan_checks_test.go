@@ -39,9 +39,10 @@ func TestAccUser_planChecks(t *testing.T) {
 					"email_in_use", "import {", fmt.Sprintf("id = %q", holder.ID)),
 			},
 			{
-				Config:      user("  group_id = \"grp_nope\"\n"),
-				PlanOnly:    true,
-				ExpectError: errRe("Unknown group", `group_id = "grp_nope" is not a group of enterprise ent_acme`),
+				Config:   user("  group_id = \"grp_nope\"\n"),
+				PlanOnly: true,
+				ExpectError: errRe("Unknown group", `group_id = "grp_nope" is not a group of enterprise ent_acme`,
+					"the data source ucprov_groups lists the enterprise's groups and their ids"),
 			},
 			{
 				Config:      user(fmt.Sprintf("  group_id = %q\n", acctest.GroupTokyo)),

@@ -98,8 +98,12 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"is deleted, as in User Hub; its number returns to the inventory. `reset`: the Spectrum portal's " +
 					"Reset User: the name becomes \"Available User\", the email is cleared, Webex is deactivated, IM&P " +
 					"and call forwarding are turned off and the call history is cleared; the line keeps its number " +
-					"and extension. To keep them, stop managing the `ucprov_user_number` without destroying it (a " +
-					"`removed` block with `lifecycle { destroy = false }`), since destroying it unassigns the number. " +
+					"and extension, and its E911 address. To keep them, stop managing the `ucprov_user_number` and the " +
+					"`ucprov_e911_address` without destroying them, since destroying them unassigns the number and " +
+					"deletes the address: a `removed` block with `lifecycle { destroy = false }` for each. A `removed` " +
+					"block takes no instance key, so under `for_each` first move the instance to an address of its own " +
+					"(`moved { from = ucprov_user_number.staff[\"ada\"] to = ucprov_user_number.kept_ada }`) and remove " +
+					"that address (`removed { from = ucprov_user_number.kept_ada ... }`); see the example. " +
 					"Not sent to the API; a change only updates the state.",
 				Optional:   true,
 				Computed:   true,
@@ -114,8 +118,10 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "What to do when `email` changes while Integrated IM&P is enabled for the user " +
 					"(the backend refuses that change). `fail` (default): the plan fails with an error that explains the " +
 					"three steps. `cycle_imp`: disable IM&P, change the email and enable IM&P again in one apply " +
-					"(this deletes and re-creates the user's Webex account); if a step fails IM&P is enabled " +
-					"again. Not sent to the API.",
+					"(this deletes and re-creates the user's Webex account: the plan warns on `email`, and a " +
+					"`ucprov_activation` of the user, `user_id = ucprov_user.NAME.id`, plans an update in the same plan " +
+					"that waits for the new account as its `wait_for` says, so one apply converges whether or not the " +
+					"activation names the email); if a step fails IM&P is enabled again. Not sent to the API.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(emailStrategyFail),
@@ -206,6 +212,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		r.checkEmailHolder(ctx, &plan, state, &resp.Diagnostics)
 	}
 	r.checkEmailChange(ctx, &plan, state, &resp.Diagnostics)
+	r.checkCycleIMP(ctx, &plan, state, &resp.Diagnostics)
 	r.checkSecrets(ctx, req, &plan, state, &resp.Diagnostics)
 }
 
@@ -222,7 +229,7 @@ const (
 // refuse because IM&P is enabled and the strategy is "fail".
 func (r *userResource) checkEmailChange(ctx context.Context, plan, state *userModel, diags *diag.Diagnostics) {
 	if state == nil || plan.Email.Equal(state.Email) || plan.Email.IsUnknown() ||
-		plan.EmailChangeStrategy.ValueString() != emailStrategyFail {
+		plan.EmailChangeStrategy.ValueString() != emailStrategyFail || r.data.backend.Lacks(platform.FeatureIMP) != nil {
 		return
 	}
 	imp, err := r.data.backend.ReadIMP(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
@@ -243,7 +250,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, nil, false)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -269,6 +276,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -276,6 +284,20 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func userWhat(id string) string { return "ucprov_user " + id }
+
+// keepGroupTimeZone keeps a configured time_zone that is the user's group's own: a platform that
+// cannot tell a user's time zone from its group's (BroadWorks always answers one; the broadworks
+// platform answers "" when it is the group's) reads such a user as having none, which is the
+// same user. u.TimeZone becomes want when u has none and want is the group's time zone.
+func (r *userResource) keepGroupTimeZone(ctx context.Context, want types.String, u *platform.User) {
+	if u.TimeZone != "" || want.IsNull() || want.IsUnknown() || want.ValueString() == "" {
+		return
+	}
+	g, err := r.data.backend.GetGroup(ctx, u.GroupID)
+	if err == nil && g.TimeZone == want.ValueString() {
+		u.TimeZone = want.ValueString()
+	}
+}
 
 // staleGuard is the 412 handling of the user's writes; prior is the state the plan was made from.
 func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv privateSetter) staleGuard[userModel] {
@@ -291,6 +313,7 @@ func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv private
 				return nil, "", false, err
 			}
 			cur := *prior
+			r.keepGroupTimeZone(ctx, prior.TimeZone, u)
 			cur.fromAPI(u)
 			return &cur, u.ETag, true, nil
 		},
@@ -322,6 +345,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "read user", err, nil)
 		return
 	}
+	r.keepGroupTimeZone(ctx, state.TimeZone, u)
 	state.fromAPI(u)
 	if state.EmailChangeStrategy.IsNull() { // after import
 		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
@@ -341,7 +365,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state)
+	passcode, password, d := pendingSecrets(ctx, req.Config, &plan, &state, wasImported(ctx, req.Private))
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -375,6 +399,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)
@@ -389,6 +414,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addAPIError(&resp.Diagnostics, "update user", err, nil)
 		return
 	}
+	// The secrets the state records are now the ones the provider applied or adopted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -421,8 +448,12 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 // ImportState takes a user id (usr_…) or the user's email.
+// The import is marked in private state: see importedKey.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	r.importUser(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+	}
 }
 
 // updateCyclingIMP changes the email of a user whose IM&P may be enabled: disable IM&P, patch,

@@ -24,6 +24,26 @@ import (
 // derived from a secret is kept any more, and the key is removed whenever a passcode is written.
 const legacyPasscodeKey = "voicemail_passcode"
 
+// importedKey is the private-state key that ImportState sets: the state was read from the
+// platform, so the provider cannot know which passcode and password the user has. Until the next
+// successful apply, a secret whose version (or stored value) appears for the first time is taken
+// as the current one and not sent (see pendingSecrets); the plan warns (adoptedSecretWarnings).
+const importedKey = "imported"
+
+// markImported records in private state that the user was imported.
+func markImported(ctx context.Context, priv privateSetter) diag.Diagnostics {
+	return priv.SetKey(ctx, importedKey, []byte(`true`))
+}
+
+// wasImported tells whether the user was imported and not applied since.
+func wasImported(ctx context.Context, priv privateGetter) bool {
+	if priv == nil {
+		return false
+	}
+	b, d := priv.GetKey(ctx, importedKey)
+	return !d.HasError() && string(b) == "true"
+}
+
 // dropLegacySecrets removes what earlier versions kept about secrets in private state (Read calls it,
 // so a refresh cleans a state written by them).
 func dropLegacySecrets(ctx context.Context, priv privateSetter) diag.Diagnostics {
@@ -55,9 +75,10 @@ func secretAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{passwordValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("portal_password_wo_version"))},
 		},
 		"portal_password_wo_version": schema.Int64Attribute{
-			MarkdownDescription: "Change this number to send `portal_password_wo` again.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("portal_password_wo"))},
+			MarkdownDescription: "Change this number to send `portal_password_wo` again. After an import, the first version the " +
+				"state records is taken as the current secret and nothing is sent (the plan warns): change it to send.",
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("portal_password_wo"))},
 		},
 		"voicemail_passcode": schema.StringAttribute{
 			MarkdownDescription: "Voicemail passcode (write-only on the API; kept in state as a sensitive value). " + passcodeRules +
@@ -78,9 +99,10 @@ func secretAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{passcodeValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo_version"))},
 		},
 		"voicemail_passcode_wo_version": schema.Int64Attribute{
-			MarkdownDescription: "Change this number to send `voicemail_passcode_wo` again.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo"))},
+			MarkdownDescription: "Change this number to send `voicemail_passcode_wo` again. After an import, the first version the " +
+				"state records is taken as the current secret and nothing is sent (the plan warns): change it to send.",
+			Optional:   true,
+			Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("voicemail_passcode_wo"))},
 		},
 	}
 }
@@ -92,13 +114,33 @@ type secretChange struct {
 }
 
 // pendingSecrets returns the passcode and password that this plan sends (nil when unchanged).
-// Write-only values are only in the configuration.
-func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userModel) (passcode, password *secretChange, diags diag.Diagnostics) {
+// Write-only values are only in the configuration. For an imported user (imported), a secret
+// that the state has never recorded (prior value or version null) is taken as the current one and
+// not sent: nothing tells the provider whether it is new, and the platform refuses the current
+// passcode again (passcode_reused), which would fail every apply. adoptedSecrets names them.
+func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userModel, imported bool) (passcode, password *secretChange, diags diag.Diagnostics) {
+	passcode, password, _, diags = secretsOfPlan(ctx, config, plan, state, imported)
+	return passcode, password, diags
+}
+
+// secretsOfPlan is pendingSecrets, and the attributes (voicemail_passcode_wo_version, …) that an
+// imported user's plan adopts as current instead of sending.
+func secretsOfPlan(ctx context.Context, config tfsdk.Config, plan, state *userModel, imported bool) (passcode, password *secretChange, adopted []string, diags diag.Diagnostics) {
+	adopt := state != nil && imported
 	pick := func(stored types.String, prior types.String, woAttr string, version, priorVersion types.Int64) *secretChange {
+		storedAttr := woAttr[:len(woAttr)-3]
 		if knownNonEmpty(stored) && (state == nil || !stored.Equal(prior)) {
-			return &secretChange{attr: woAttr[:len(woAttr)-3], value: stored.ValueString()}
+			if adopt && prior.IsNull() {
+				adopted = append(adopted, storedAttr)
+				return nil
+			}
+			return &secretChange{attr: storedAttr, value: stored.ValueString()}
 		}
 		if version.IsNull() || (state != nil && version.Equal(priorVersion)) {
+			return nil
+		}
+		if adopt && priorVersion.IsNull() {
+			adopted = append(adopted, woAttr+"_version")
 			return nil
 		}
 		var wo types.String
@@ -116,7 +158,35 @@ func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userM
 		plan.VoicemailPasscodeWOVersion, prior.VoicemailPasscodeWOVersion)
 	password = pick(plan.PortalPassword, prior.PortalPassword, "portal_password_wo",
 		plan.PortalPasswordWOVersion, prior.PortalPasswordWOVersion)
-	return passcode, password, diags
+	return passcode, password, adopted, diags
+}
+
+// adoptedSecretSummary is the summary of the plan warning for a secret adopted after import.
+const adoptedSecretSummary = "Secret not sent after import"
+
+// warnAdoptedSecrets warns, on each attribute, that an imported user's configured secret is taken
+// as the current one and not sent, and says what to do to send it.
+func warnAdoptedSecrets(adopted []string, plan *userModel, diags *diag.Diagnostics) {
+	for _, attr := range adopted {
+		what, todo := "", ""
+		switch attr {
+		case "voicemail_passcode_wo_version", "portal_password_wo_version":
+			secret := attr[:len(attr)-len("_version")]
+			v := plan.VoicemailPasscodeWOVersion
+			if attr == "portal_password_wo_version" {
+				v = plan.PortalPasswordWOVersion
+			}
+			what = fmt.Sprintf("%s = %d is recorded as the version of the user's current %s", attr, v.ValueInt64(), secret)
+			todo = fmt.Sprintf("To send the configured %s, change %s (for example to %d) after this apply.", secret, attr, v.ValueInt64()+1)
+		default:
+			what = "the configured " + attr + " is recorded as the user's current one"
+			todo = fmt.Sprintf("To send it, change %s after this apply (to a value that is not the current one).", attr)
+		}
+		diags.AddAttributeWarning(path.Root(attr), adoptedSecretSummary,
+			"This user was imported, so the provider cannot know whether the configured secret is the one the user "+
+				"already has (it keeps nothing derived from a secret), and the platform refuses the current passcode "+
+				"again (passcode_reused). Nothing is sent in this apply: "+what+". "+todo)
+	}
 }
 
 // checkSecrets applies, at plan time, the rules that need facts: the enterprise's policy (one
@@ -124,8 +194,9 @@ func pendingSecrets(ctx context.Context, config tfsdk.Config, plan, state *userM
 // passcode (prior state of voicemail_passcode only: nothing derived from the write-only variant is
 // kept, so the backend checks that one at apply time) and the user's names.
 func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlanRequest, plan, state *userModel, diags *diag.Diagnostics) {
-	passcode, password, d := pendingSecrets(ctx, req.Config, plan, state)
+	passcode, password, adopted, d := secretsOfPlan(ctx, req.Config, plan, state, wasImported(ctx, req.Private))
 	diags.Append(d...)
+	warnAdoptedSecrets(adopted, plan, diags)
 	if passcode == nil && password == nil {
 		return
 	}

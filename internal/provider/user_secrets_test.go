@@ -198,3 +198,73 @@ func TestAccUserWriteOnly_passcode(t *testing.T) {
 		},
 	})
 }
+
+// TestAccUserWriteOnly_importKeepsSecrets: after `terraform state rm` (a removed block that does
+// not destroy) and an import, the configured write-only passcode and password versions are taken
+// as the current ones: the apply sends nothing (before, every apply failed with passcode_reused)
+// and records the versions; the next plan is empty; a bumped version sends again.
+func TestAccUserWriteOnly_importKeepsSecrets(t *testing.T) {
+	sb := acctest.Start(t)
+	user := func(passcode string, version int, password string, pwVersion int) string {
+		return acctest.UserConfig("Ada", "Lovelace", `email = "countess@acme.example"`,
+			fmt.Sprintf("voicemail_passcode_wo = %q", passcode), fmt.Sprintf("voicemail_passcode_wo_version = %d", version),
+			fmt.Sprintf("portal_password_wo = %q", password), fmt.Sprintf("portal_password_wo_version = %d", pwVersion))
+	}
+	writes := func(passcodes, passwords int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			m := sb.Metrics()
+			if m[routePasscode] != int64(passcodes) || m[routePassword] != int64(passwords) {
+				return fmt.Errorf("want %d passcode and %d password writes, metrics: %v", passcodes, passwords, m)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		// Write-only attributes need Terraform 1.11; removed and import blocks need 1.7 and 1.5.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: sb.ProviderConfig() + user("135790", 1, "Str0ng!pass", 1),
+				Check:  writes(1, 1),
+			},
+			{
+				// terraform state rm: the user stays on the platform.
+				Config: sb.ProviderConfig() + `
+removed {
+  from = ucprov_user.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: writes(1, 1),
+			},
+			{
+				Config: sb.ProviderConfig() + `
+import {
+  to = ucprov_user.test
+  id = "countess@acme.example"
+}
+` + user("135790", 1, "Str0ng!pass", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("ucprov_user.test", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("voicemail_passcode_wo_version"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("portal_password_wo_version"), knownvalue.Int64Exact(1)),
+				},
+				Check: writes(1, 1),
+			},
+			{
+				Config:           sb.ProviderConfig() + user("135790", 1, "Str0ng!pass", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// After the first apply the import mark is gone: a bumped version sends again.
+				Config: sb.ProviderConfig() + user("246813", 2, "0ther!Pass", 2),
+				Check:  writes(2, 2),
+			},
+		},
+	})
+}

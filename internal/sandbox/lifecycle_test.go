@@ -11,6 +11,8 @@ func TestResetUser(t *testing.T) {
 	e := newManualEnv(t)
 	u := e.userWithEmail("grace@example.com", "firstName", "Grace", "lastName", "Hopper", "callingLineIdFirstName", "Amazing")
 	e.must(200, e.request("PUT", "/v1/users/"+u+"/number", acmeToken, map[string]any{"phoneNumber": "+17205551230", "extension": "1230"}))
+	e.must(200, e.request("PUT", "/v1/users/"+u+"/e911", acmeToken, map[string]any{
+		"address1": "1 Main Street", "city": "Denver", "state": "CO", "postalCode": "80202", "country": "US"}))
 	e.must(200, e.request("PUT", "/v1/users/"+u+"/services/integrated-imp", acmeToken, map[string]any{"enabled": true}))
 	e.must(200, e.request("PUT", "/v1/users/"+u+"/call-forwarding", acmeToken,
 		map[string]any{"always": map[string]any{"enabled": true, "destination": "+17205550100"}}))
@@ -42,6 +44,10 @@ func TestResetUser(t *testing.T) {
 	n := e.must(200, e.request("GET", "/v1/users/"+u+"/number", acmeToken, nil)).obj(t)
 	if n["phoneNumber"] != "+17205551230" || n["extension"] != "1230" {
 		t.Errorf("the line lost its number: %v", n)
+	}
+	// The line keeps its E911 address too (issue 20).
+	if a := e.must(200, e.request("GET", "/v1/users/"+u+"/e911", acmeToken, nil)).obj(t); a["address1"] != "1 Main Street" {
+		t.Errorf("the line lost its E911 address: %v", a)
 	}
 	var rows int
 	if err := e.s.db.QueryRow(`SELECT count(*) FROM call_history WHERE user_id = ?`, u).Scan(&rows); err != nil || rows != 0 {

@@ -298,7 +298,7 @@ func str(p *string) string {
 	return *p
 }
 
-// wxUpdateUser writes the user fields a Webex front-end changes (names, email, mobile number,
+// wxUpdateUser writes the user fields a Webex front-end changes (names, email, department, mobile number,
 // time zone) with the rules of PATCH /v1/users/{usr}: validation, the userUpdateChecks hooks
 // (imp_enabled), email uniqueness; a new version when anything changed.
 func (s *Server) wxUpdateUser(ctx context.Context, tx *sql.Tx, before *user, change func(*user)) (*user, error) {
@@ -307,10 +307,10 @@ func (s *Server) wxUpdateUser(ctx context.Context, tx *sql.Tx, before *user, cha
 	changed := map[string]bool{
 		"firstName": after.FirstName != before.FirstName, "lastName": after.LastName != before.LastName,
 		"email": after.Email != before.Email, "mobileNumber": after.MobileNumber != before.MobileNumber,
-		"timeZone": after.TimeZone != before.TimeZone,
+		"timeZone": after.TimeZone != before.TimeZone, "department": after.Department != before.Department,
 	}
 	if !slices.Contains([]bool{changed["firstName"], changed["lastName"], changed["email"], changed["mobileNumber"],
-		changed["timeZone"]}, true) {
+		changed["timeZone"], changed["department"]}, true) {
 		return before, nil
 	}
 	if err := validateUserFields(&after, func(f string) bool { return changed[f] }); err != nil {
@@ -324,9 +324,9 @@ func (s *Server) wxUpdateUser(ctx context.Context, tx *sql.Tx, before *user, cha
 	after.Version++
 	after.UpdatedAt = s.timestamp()
 	_, err := tx.ExecContext(ctx, `UPDATE users SET first_name = ?, last_name = ?, email = ?, email_norm = ?,
-		mobile_number = ?, time_zone = ?, version = ?, updated_at = ? WHERE id = ?`,
+		mobile_number = ?, time_zone = ?, department = ?, version = ?, updated_at = ? WHERE id = ?`,
 		after.FirstName, after.LastName, after.Email, emailNorm(after.Email), after.MobileNumber, after.TimeZone,
-		after.Version, after.UpdatedAt, after.ID)
+		after.Department, after.Version, after.UpdatedAt, after.ID)
 	if err != nil {
 		return nil, s.userWriteError(ctx, tx, &after, err)
 	}

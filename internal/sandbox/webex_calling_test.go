@@ -88,6 +88,12 @@ func TestWebexPeople(t *testing.T) {
 	if up["lastName"] != "Sklodowska" || up["emails"].([]any)[0] != "msc@acme.example" || up["extension"] != "3212" || up["phoneNumbers"] != nil {
 		t.Errorf("after PUT: %v", up)
 	}
+	// The department is the person's too (PUT replaces it; the reference API shows the same user).
+	e.must(200, e.request("PUT", path, wxToken, map[string]any{"displayName": "Marie Sklodowska",
+		"firstName": "Marie", "lastName": "Sklodowska", "emails": []string{"msc@acme.example"}, "department": "Physics"}))
+	if u := e.getJSON("/v1/users/"+usr, acmeToken); u["department"] != "Physics" {
+		t.Errorf("department after PUT /people: %v", u["department"])
+	}
 	e.must(204, e.request("DELETE", path, wxToken, nil))
 	e.wantWebexError(e.request("GET", path, wxToken, nil), 404, 0, "Person")
 	e.wantError(e.request("GET", "/v1/users/"+usr, acmeToken, nil), 404, "not_found", "")

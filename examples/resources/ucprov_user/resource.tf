@@ -19,3 +19,36 @@ resource "ucprov_user" "ada" {
   # "Available User" and the line keeps its number and extension.
   deletion_policy = "reset"
 }
+
+# Offboarding one user of a for_each with deletion_policy = "reset" while the line keeps its
+# number, extension and E911 address (Terraform >= 1.7). Destroying the ucprov_user_number would
+# unassign the number and destroying the ucprov_e911_address would delete the address, so both stop
+# being managed without being destroyed. A removed block takes no instance key
+# (`from = ucprov_user_number.staff["ada"]` fails with "Resource instance keys not allowed"):
+# move the instance to an address of its own, then remove that address. Take "ada" out of
+# local.staff and add:
+#
+#   moved {
+#     from = ucprov_user_number.staff["ada"]
+#     to   = ucprov_user_number.kept_ada
+#   }
+#   removed {
+#     from = ucprov_user_number.kept_ada
+#     lifecycle {
+#       destroy = false
+#     }
+#   }
+#   moved {
+#     from = ucprov_e911_address.staff["ada"]
+#     to   = ucprov_e911_address.kept_ada
+#   }
+#   removed {
+#     from = ucprov_e911_address.kept_ada
+#     lifecycle {
+#       destroy = false
+#     }
+#   }
+#
+# The apply resets ucprov_user.staff["ada"] and leaves the others as they are. Without for_each
+# (or when the whole resource goes), `removed { from = ucprov_user_number.NAME ... }` alone does it;
+# `terraform state rm 'ucprov_user_number.staff["ada"]'` before the apply works on any version.

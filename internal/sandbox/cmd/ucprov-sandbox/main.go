@@ -68,11 +68,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	envFile := fs.String("env-file", "", "also write the export lines to this file")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	ocipListen := fs.String("ocip-listen", "", "also serve BroadWorks OCI-P over TCP on this address (e.g. 127.0.0.1:2208; port 0 = any free port)")
+	printLocation := fs.String("print-webex-location", "", "print the Webex Calling location id of a demo group (e.g. grp_paris) and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if *printLocation != "" {
+		_, err := fmt.Fprintln(stdout, sandbox.DemoWebexLocation(*printLocation))
+		return err
 	}
 	tokenGiven := true
 	if *adminToken == "" {

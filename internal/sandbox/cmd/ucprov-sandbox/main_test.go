@@ -181,3 +181,15 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// TestPrintWebexLocation: --print-webex-location prints the location id a Webex front-end shows
+// for a demo group (make demo on wholesale reads the Paris location with it) and starts nothing.
+func TestPrintWebexLocation(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"--print-webex-location", "grp_paris"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(out.String()), sandbox.DemoWebexLocation("grp_paris"); got != want || want == "grp_paris" {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+}
