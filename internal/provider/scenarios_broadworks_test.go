@@ -314,3 +314,25 @@ resource "ucprov_activation" "test" {
 		},
 	})
 }
+
+// TestAccBroadWorksUser_passcodeRulesOfOwnGroup: the plan checks a passcode with the rules of the
+// user's own group: a stricter group elsewhere in the enterprise (Paris, 8 digits at least) does
+// not refuse a 6-digit passcode in Denver, whose rules allow it.
+func TestAccBroadWorksUser_passcodeRulesOfOwnGroup(t *testing.T) {
+	sb := acctest.StartBroadWorks(t)
+	if err := sb.SetGroupPasscodePolicy(acctest.GroupParis, rules.PasscodePolicy{MinLength: 8, MaxLength: 12,
+		MaxRepeatedDigits: 2, MaxSequenceLength: 3, PasswordMinLength: 12}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := sb.BroadWorksConfig(acctest.OCIPOverSOAP)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg + acctest.UserConfig("Ada", "Lovelace", `voicemail_passcode = "258036"`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
