@@ -29,7 +29,7 @@ func providerLikeClient(t *testing.T, endpoint string, mod ...func(*Config)) *Cl
 	return c
 }
 
-const fewSeconds = 3 * time.Second
+const transportFailBound = 3 * time.Second
 
 // checkTransportError fails unless err is a *TransportError of kind, after attempts attempts, whose
 // message names the method and URL (without query), the kind and each of wants.
@@ -66,8 +66,8 @@ func TestTransportConnectionRefusedFailsAtOnce(t *testing.T) {
 	c := providerLikeClient(t, "http://"+addr)
 	start := time.Now()
 	_, err = c.ListUsers(context.Background(), "ent_acme", UserFilter{Email: "ada@acme.example"})
-	if took := time.Since(start); took > fewSeconds {
-		t.Errorf("failed after %s, want under %s", took, fewSeconds)
+	if took := time.Since(start); took > transportFailBound {
+		t.Errorf("failed after %s, want under %s", took, transportFailBound)
 	}
 	checkTransportError(t, err, KindConnectionRefused, 1, "http://"+addr+"/v1/enterprises/ent_acme/users",
 		"nothing accepts connections on "+addr, "connect: connection refused", "not retried")
@@ -95,8 +95,8 @@ func TestTransportUnknownHostFailsAtOnce(t *testing.T) {
 	c := providerLikeClient(t, endpoint)
 	start := time.Now()
 	_, err := c.GetEnterprise(context.Background(), "ent_acme")
-	if took := time.Since(start); took > fewSeconds {
-		t.Errorf("failed after %s, want under %s", took, fewSeconds)
+	if took := time.Since(start); took > transportFailBound {
+		t.Errorf("failed after %s, want under %s", took, transportFailBound)
 	}
 	if te, ok := AsTransportError(err); ok && te.Kind == KindConnection && strings.Contains(err.Error(), "lookup") {
 		t.Skipf("this machine has no DNS resolver that answers NXDOMAIN: %v", err)
@@ -117,8 +117,8 @@ func TestTransportHTTPSToPlainServerFailsAtOnce(t *testing.T) {
 	c := providerLikeClient(t, endpoint)
 	start := time.Now()
 	_, err := c.GetEnterprise(context.Background(), "ent_acme")
-	if took := time.Since(start); took > fewSeconds {
-		t.Errorf("failed after %s, want under %s", took, fewSeconds)
+	if took := time.Since(start); took > transportFailBound {
+		t.Errorf("failed after %s, want under %s", took, transportFailBound)
 	}
 	checkTransportError(t, err, KindTLSToPlainServer, 1, endpoint+"/v1/enterprises/ent_acme",
 		"speaks plain http, not https", "server gave HTTP response to HTTPS client")
@@ -135,8 +135,8 @@ func TestTransportPlainToTLSServerFailsAtOnce(t *testing.T) {
 	c := providerLikeClient(t, endpoint)
 	start := time.Now()
 	_, err := c.GetEnterprise(context.Background(), "ent_acme")
-	if took := time.Since(start); took > fewSeconds {
-		t.Errorf("failed after %s, want under %s", took, fewSeconds)
+	if took := time.Since(start); took > transportFailBound {
+		t.Errorf("failed after %s, want under %s", took, transportFailBound)
 	}
 	checkTransportError(t, err, KindPlainToTLSServer, 1, endpoint+"/v1/enterprises/ent_acme",
 		"speaks https; use https://", "Client sent an HTTP request to an HTTPS server")
@@ -160,8 +160,8 @@ func TestTransportUntrustedCertificateFailsAtOnce(t *testing.T) {
 	defer srv.Close()
 	start := time.Now()
 	_, err := providerLikeClient(t, srv.URL).GetEnterprise(context.Background(), "ent_acme")
-	if took := time.Since(start); took > fewSeconds {
-		t.Errorf("failed after %s, want under %s", took, fewSeconds)
+	if took := time.Since(start); took > transportFailBound {
+		t.Errorf("failed after %s, want under %s", took, transportFailBound)
 	}
 	checkTransportError(t, err, KindTLS, 1, srv.URL+"/v1/enterprises/ent_acme", "certificate")
 }
@@ -243,7 +243,7 @@ func TestNotTheAPI(t *testing.T) {
 			defer srv.Close()
 			start := time.Now()
 			_, err := providerLikeClient(t, srv.URL).GetEnterprise(context.Background(), "ent_acme")
-			if took := time.Since(start); took > fewSeconds || hits.Load() != 1 {
+			if took := time.Since(start); took > transportFailBound || hits.Load() != 1 {
 				t.Errorf("%d attempt(s) in %s, want 1 at once", hits.Load(), took)
 			}
 			if !IsNotTheAPI(err) || !errors.Is(err, ErrNotTheAPI) {

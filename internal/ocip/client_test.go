@@ -134,7 +134,7 @@ func TestSessionReusedByConcurrentCallers(t *testing.T) {
 						return
 					}
 					if _, ok := resps[0].(*UserGetListInGroupResponse); !ok || !IsNotFound(Err(resps[1])) {
-						errs <- fmt.Errorf("responses %T %v", resps[0], Err(resps[1]))
+						errs <- fmt.Errorf("responses %T %w", resps[0], Err(resps[1]))
 					}
 				}(i)
 			}
@@ -475,9 +475,9 @@ func TestSOAPRetries(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			case tc.wantErr != nil && err == nil:
 				t.Fatal("no error")
-			case tc.wantErr == ErrAmbiguousWrite && !errors.Is(err, ErrAmbiguousWrite):
+			case errors.Is(tc.wantErr, ErrAmbiguousWrite) && !errors.Is(err, ErrAmbiguousWrite):
 				t.Fatalf("err = %v, want ErrAmbiguousWrite", err)
-			case tc.wantErr == errNotAmbiguous && errors.Is(err, ErrAmbiguousWrite):
+			case errors.Is(tc.wantErr, errNotAmbiguous) && errors.Is(err, ErrAmbiguousWrite):
 				t.Fatalf("err = %v: a refused request is not ambiguous", err)
 			}
 			if hits != tc.wantHits {

@@ -97,11 +97,11 @@ func parseReply(doc []byte) ([]Response, error) {
 	sawRoot := false
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", errMalformedReply, err)
+			return nil, fmt.Errorf("%w: %w", errMalformedReply, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -118,7 +118,7 @@ func parseReply(doc []byte) ([]Response, error) {
 			}
 			r, err := decodeCommand(d, t)
 			if err != nil {
-				return nil, fmt.Errorf("%w: command %d: %v", errMalformedReply, len(resps)+1, err)
+				return nil, fmt.Errorf("%w: command %d: %w", errMalformedReply, len(resps)+1, err)
 			}
 			resps = append(resps, r)
 			depth--

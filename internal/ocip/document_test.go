@@ -11,10 +11,6 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-func crit[T any](mk func(mode, value string, ci bool) T, value string) []T {
-	return []T{mk("Equal To", value, true)}
-}
-
 // sampleRequests holds one realistic value of every generated request, as the provider would send it.
 func sampleRequests() []Request {
 	dept := &DepartmentKey{GroupDepartmentKey: &GroupDepartmentKey{ServiceProviderId: "SP1", GroupId: "G1", Name: "Sales"}}

@@ -23,7 +23,7 @@ func Example() {
 	if err != nil {
 		return
 	}
-	defer c.Close(ctx)
+	defer func() { _ = c.Close(ctx) }()
 
 	resps, err := c.Do(ctx,
 		ocip.UserAddRequest22V2{ServiceProviderId: "SP1", GroupId: "G1", UserId: "zoe@example.com",

@@ -379,7 +379,7 @@ func (s *tcpFront) accept() {
 }
 
 func (s *tcpFront) serveConn(c net.Conn, id string) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	var pending []byte
 	buf := make([]byte, 4096)
 	for {

@@ -239,7 +239,7 @@ func (s *soapTransport) roundTrip(ctx context.Context, doc []byte, _ int, read b
 		// retryablehttp has already retried what could be; what is left is final for this document.
 		return nil, 0, &transportError{err: fmt.Errorf("ocip: soap post: %w", ctxErr(ctx, err)), notSent: isConnRefused(err)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, s.maxReply))
 	if err != nil {
 		return nil, 0, &transportError{err: fmt.Errorf("ocip: soap read: %w", ctxErr(ctx, err))}
@@ -249,7 +249,7 @@ func (s *soapTransport) roundTrip(ctx context.Context, doc []byte, _ int, read b
 	case fault != nil:
 		te := &transportError{err: fault}
 		if strings.Contains(fault.Detail, notLoggedInText) || strings.Contains(fault.String, notLoggedInText) {
-			te.err = fmt.Errorf("%w: %v", ErrNotLoggedIn, fault)
+			te.err = fmt.Errorf("%w: %w", ErrNotLoggedIn, fault)
 			te.notSent, te.sessionLost = true, true
 		} else if strings.Contains(fault.String, "NO_OCS_CONNECTION") {
 			te.notSent = true
@@ -287,7 +287,7 @@ func parseSOAP(body []byte) (string, *SOAPFault, error) {
 	d.CharsetReader = charsetReader
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return "", nil, errors.New("ocip: soap reply without processOCIMessageReturn")
 		}
 		if err != nil {

@@ -186,7 +186,7 @@ func (t *tcpTransport) roundTrip(ctx context.Context, doc []byte, epoch int, _ b
 
 func ctxErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
 	}
 	return err
 }

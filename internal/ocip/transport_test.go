@@ -9,7 +9,7 @@ import (
 
 func TestSocketFraming(t *testing.T) {
 	client, server := net.Pipe()
-	defer client.Close()
+	defer func() { _ = client.Close() }()
 	tr := &tcpTransport{conn: client, maxReply: 1 << 20}
 	doc1 := `<?xml version="1.0" encoding="ISO-8859-1"?>` + "\n" + `<BroadsoftDocument protocol="OCI" xmlns="C"><sessionId xmlns="">a</sessionId></BroadsoftDocument>`
 	doc2 := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<BroadsoftDocument protocol="OCI" xmlns="C"><sessionId xmlns="">b</sessionId></BroadsoftDocument>`
@@ -46,7 +46,7 @@ func TestIdleProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	conns := make(chan net.Conn, 1)
 	go func() {
 		c, err := ln.Accept()
@@ -58,7 +58,7 @@ func TestIdleProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	srv := <-conns
 	tr := &tcpTransport{conn: c}
 	if !tr.aliveLocked() {

@@ -3,6 +3,7 @@ package ocipschema
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -87,16 +88,6 @@ func (n *node) attr(ns, local string) (string, bool) {
 	return "", false
 }
 
-func (n *node) elems(local string) []*node {
-	var out []*node
-	for _, c := range n.children {
-		if c.name.local == local {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // charsetReader decodes the charsets OCI-P documents declare.
 func charsetReader(label string, input io.Reader) (io.Reader, error) {
 	switch strings.ToLower(strings.TrimSpace(label)) {
@@ -121,7 +112,7 @@ func parse(doc []byte, opt parseOptions) (*node, error) {
 	skipDepth := 0
 	for {
 		tok, err := d.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -57,10 +57,8 @@ func (s *Schema) info(ct *complexType, name string) *TypeInfo {
 			return
 		}
 		emin := min * p.min
-		emax := max
-		if max == unbounded || p.max == unbounded {
-			emax = unbounded
-		} else {
+		emax := unbounded
+		if max != unbounded && p.max != unbounded {
 			emax = max * p.max
 		}
 		if p.kind != pElement {

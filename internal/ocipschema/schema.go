@@ -465,8 +465,7 @@ func (f *fileCtx) simpleType(n *node) (*simpleType, error) {
 // resolve links every type reference and computes effective content models.
 func (s *Schema) resolve() error {
 	var errs []string
-	var resolveRef func(r *typeRef, where string)
-	resolveRef = func(r *typeRef, where string) {
+	resolveRef := func(r *typeRef, where string) {
 		if r.complex != nil || r.simple != nil {
 			return
 		}
@@ -584,7 +583,7 @@ func (s *Schema) resolve() error {
 		for _, a := range ct.ownAttrs {
 			ct.attrs[a.name] = a
 		}
-		if ct.own != nil && !(ct.own.kind == pSequence && len(ct.own.children) == 0) {
+		if ct.own != nil && (ct.own.kind != pSequence || len(ct.own.children) != 0) {
 			parts = append(parts, ct.own)
 		}
 		switch len(parts) {

@@ -183,7 +183,7 @@ resource "ucprov_imp_setting" "test" {
 					func(*terraform.State) error {
 						r, err := ocip.Call[*ocip.UserIntegratedIMPGetResponse21sp1](acctest.Ctx(), sb.OCIP(), ocip.UserIntegratedIMPGetRequest21sp1{UserId: id})
 						if err != nil || !r.IsActive {
-							return fmt.Errorf("Integrated IMP after the email change: %+v (%v)", r, err)
+							return fmt.Errorf("Integrated IMP after the email change: %+v (%w)", r, err)
 						}
 						return nil
 					},

@@ -195,7 +195,7 @@ func FuzzValidatePostalCode(f *testing.F) {
 				t.Fatalf("ValidatePostalCode(%q, %q) = %#v", country, code, err)
 			}
 		}
-		if upper := strings.ToUpper(code); strings.ToLower(upper) == strings.ToLower(code) && isASCII(code) {
+		if upper := strings.ToUpper(code); strings.EqualFold(upper, code) && isASCII(code) {
 			if (rules.ValidatePostalCode(country, upper) == nil) != (err == nil) {
 				t.Fatalf("ValidatePostalCode(%q, %q) = %v, but %q gives the opposite", country, code, err, upper)
 			}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -187,7 +188,7 @@ func ocipDnActivate(s *Server, ctx context.Context, c *ocipCall) (*ocipOut, erro
 			var holder string
 			err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT user_id FROM user_numbers WHERE phone_number = n.phone_number), '')
 				FROM numbers n WHERE n.phone_number = ? AND n.group_id = ?`, e, grp).Scan(&holder)
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return ocipErr(19003, "Phone number not available in group: "+dnDisplay(e))
 			}
 			if err != nil {

@@ -370,7 +370,7 @@ func TestBroadWorksEnterprisesAndDirectorySync(t *testing.T) {
 }
 
 func TestWebexAccessToken(t *testing.T) {
-	var now time.Time = testClock
+	now := testClock
 	e := newWebexEnv(t, func(o *Options) {
 		o.WebexTokenLifetime = time.Minute
 		o.Now = func() time.Time { return now }

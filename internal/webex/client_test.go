@@ -137,13 +137,12 @@ func TestTrackingIDOnEveryRequestAndLogged(t *testing.T) {
 // oauthServer is a Webex with a token endpoint: it issues tok-1, tok-2, … and accepts only the
 // access tokens in accept (all when accept is nil).
 type oauthServer struct {
-	t         *testing.T
-	mu        sync.Mutex
-	issued    int
-	apiCalls  int
-	accept    func(tok string) bool
-	echoToken bool // the token endpoint's error echoes the credentials
-	fail      bool // the token endpoint refuses
+	t        *testing.T
+	mu       sync.Mutex
+	issued   int
+	apiCalls int
+	accept   func(tok string) bool
+	fail     bool // the token endpoint refuses
 }
 
 func (o *oauthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +160,7 @@ func (o *oauthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if o.fail {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"refresh token %s of client %s is revoked"}`,
+			_, _ = fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"refresh token %s of client %s is revoked"}`,
 				r.PostForm.Get("refresh_token"), r.PostForm.Get("client_secret"))
 			return
 		}

@@ -83,8 +83,8 @@ type createServer struct {
 func (s *createServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case r.Method == http.MethodPost:
+	switch r.Method {
+	case http.MethodPost:
 		s.posts++
 		var body PersonCreate
 		readJSON(s.t, r, &body)
@@ -98,7 +98,7 @@ func (s *createServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeError(w, status, "Invalid request: licenses could not be assigned", 0)
-	case r.Method == http.MethodGet:
+	case http.MethodGet:
 		s.lists++
 		q := r.URL.Query()
 		if q.Get("orgId") != "org1" {

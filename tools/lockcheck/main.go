@@ -28,7 +28,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: lockcheck package-lock.json...")
+		return errors.New("usage: lockcheck package-lock.json [package-lock.json]")
 	}
 	for _, path := range args {
 		b, err := os.ReadFile(path)
@@ -39,7 +39,7 @@ func run(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		fmt.Fprintf(stdout, "%s: %d packages, each with resolved and integrity\n", path, n)
+		_, _ = fmt.Fprintf(stdout, "%s: %d packages, each with resolved and integrity\n", path, n)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func TestConvErr(t *testing.T) {
 		t.Errorf("wrapped 404: %v (not found %v)", err, platform.IsNotFound(err))
 	}
 	plain := errors.New("dial tcp: refused")
-	if convErr(plain) != plain || convErr(nil) != nil {
+	if got := convErr(plain); !errors.Is(got, plain) || got.Error() != plain.Error() || convErr(nil) != nil {
 		t.Error("a transport error or nil changed")
 	}
 

@@ -119,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		enterpriseID, bwUser, bwPassword = sandbox.DemoEnterpriseAcme, sandbox.DemoOCIPAdmin, sandbox.DemoOCIPPassword
 		if !loopbackURL(srv.URL()) {
 			// Written whatever --log-level says: anyone who can reach the address can use them.
-			fmt.Fprintf(stderr, "ucprov-sandbox: WARNING: listening on %s, not a loopback address, with --seed demo: "+
+			_, _ = fmt.Fprintf(stderr, "ucprov-sandbox: WARNING: listening on %s, not a loopback address, with --seed demo: "+
 				"the demo tokens %s and %s are public (they are in the source and the README) and give enterprise-admin access "+
 				"to anyone who can reach this address; use --seed \"\" or a loopback --listen address\n",
 				srv.URL(), sandbox.DemoAcmeToken, sandbox.DemoGlobexToken)
