@@ -159,3 +159,12 @@ type Jobs interface {
 	// WaitJob reads job jobID every poll until it is Terminal or until (when set) returns true.
 	WaitJob(ctx context.Context, jobID string, poll time.Duration, until func(*Job) bool) (*Job, error)
 }
+
+// ActivationAdopter is implemented by a platform that makes activations by itself because of a
+// change this process made (BroadWorks: flow-through provisioning of the Webex subscriber when
+// this process turned Integrated IM&P on). AdoptActivation reports whether the activation user
+// userID has now is such a one: a create takes it over whatever its status, instead of refusing a
+// user already activated.
+type ActivationAdopter interface {
+	AdoptActivation(userID string) bool
+}

@@ -309,7 +309,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 		if !r.retry(waitCtx, &plan, existing, existing.ETag, nil, &resp.Diagnostics) {
 			return
 		}
-	case activationInProgress(existing.Status):
+	case activationInProgress(existing.Status) || adoptsActivation(c, userID):
 		// An activation still on its way, queued outside Terraform: take it over and wait for it
 		// rather than fail or queue a second one.
 		tflog.Info(ctx, "taking over the Webex activation in progress", map[string]any{"user_id": userID, "status": existing.Status})
@@ -325,6 +325,13 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(r.data.saveUserEnterprise(ctx, plan.UserID.ValueString(), nil, resp.Private)...)
 	}
+}
+
+// adoptsActivation: the platform made the user's activation because of this process's own change
+// (platform.ActivationAdopter): take it over.
+func adoptsActivation(b platform.Platform, userID string) bool {
+	a, ok := b.(platform.ActivationAdopter)
+	return ok && a.AdoptActivation(userID)
 }
 
 // existingActivation reads the user's activation before one is queued, to take over one in
