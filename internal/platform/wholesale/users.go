@@ -501,8 +501,8 @@ func (p *Platform) UserEnterprise(id string) string {
 	return ""
 }
 
-// EmailHolders implements platform.Users: the subscribers of ent with that email, from the bulk
-// read; users this process wrote are read again.
+// EmailHolders implements platform.Users: the subscribers of ent with that email (with their
+// person's names and location), from the bulk read; users this process wrote are read again.
 func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platform.User, error) {
 	if ent == "" || email == "" {
 		return nil, nil
@@ -513,7 +513,14 @@ func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platf
 	}
 	var out []platform.User
 	for _, s := range snap.subs {
-		if strings.EqualFold(s.Email, email) && !p.wasWritten(s.ID) {
+		if !strings.EqualFold(s.Email, email) || p.wasWritten(s.ID) {
+			continue
+		}
+		if pr, ok := snap.people[s.PersonID]; ok {
+			// With its names and location: the plan tells the subscriber of a create whose
+			// answer was lost (what the configuration asks for) from another user's.
+			out = append(out, p.userOf(s, pr))
+		} else {
 			out = append(out, platform.User{ID: s.ID, EnterpriseID: p.entName(s.CustomerID), Email: s.Email})
 		}
 	}
@@ -527,7 +534,7 @@ func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platf
 			}
 		}
 		if strings.EqualFold(u.Email, email) {
-			out = append(out, platform.User{ID: id, EnterpriseID: u.EnterpriseID, Email: u.Email})
+			out = append(out, *u)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
