@@ -9,8 +9,9 @@
 // tflog logger receives one debug line per call (method, path, status, tracking id) and one line
 // per failed attempt. Every request carries a TrackingID header ("UCPROV_<uuid>", the same on every
 // attempt of one call). Retries go through go-retryablehttp: 429 (Retry-After in seconds or an
-// HTTP date), 423 with Retry-After, 502, 503, 504, timeouts and connection resets; a POST that is
-// not idempotent is retried only on 429 and 503 or when it certainly never reached the server.
+// HTTP date), 423 with Retry-After, 500, 502, 503, 504, timeouts and connection resets; a POST
+// that is not idempotent is retried only on 429 and 503 or when it certainly never reached the
+// server.
 // Unknown host and TLS mismatches fail at once, and so does a refused connection unless the server
 // answered this client before (a server restarting: retried). A Retry-After longer than
 // Config.MaxRetryAfter fails the call with a *RetryAfterExceededError. The client limits its own
@@ -387,7 +388,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // certainly sent nothing, so even a POST that is not idempotent is retried); timeouts and resets
 // are retried when the call is idempotent or the request was certainly not sent (wrote false).
 // Statuses: 429 and 503 are retried for every call (they promise nothing ran); 423 with a
-// Retry-After, 502 and 504 only for idempotent calls. Everything else is final.
+// Retry-After, 500, 502 and 504 only for idempotent calls (a GET, PUT or DELETE repeated does
+// what it did once; a create answered 500 may have committed: the caller looks it up). Everything
+// else is final.
 func retryDecision(ctx context.Context, idempotent, wrote, answeredBefore bool, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -406,7 +409,7 @@ func retryDecision(ctx context.Context, idempotent, wrote, answeredBefore bool, 
 		return true, nil
 	case http.StatusLocked:
 		return idempotent && resp.Header.Get("Retry-After") != "", nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent, nil
 	}
 	return false, nil

@@ -39,6 +39,9 @@ func TestRefusedAfterAnswerIsRetried(t *testing.T) {
 	c := newClient(t, "http://"+addr+"/v1", func(c *Config) {
 		c.MaxRetries = 8
 		c.RetryWaitMin, c.RetryWaitMax = 50*time.Millisecond, 200*time.Millisecond
+		// A fresh connection per request: the POST must meet the closed port (refused), not a
+		// kept-alive connection that the server's close resets (an ambiguous failure).
+		c.HTTPClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	})
 	ctx := context.Background()
 	if _, err := c.GetPerson(ctx, "P1", false); err != nil {
