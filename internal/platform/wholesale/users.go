@@ -190,27 +190,9 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 		CustomerID: cid, Email: in.Email, Packages: []string{p.basePkg},
 		ProvisioningParameters: webex.WholesaleProvisioningParameters{FirstName: in.FirstName, LastName: in.LastName, LocationID: in.GroupID},
 	}
-	res, err := p.c.ProvisionWholesaleSubscriber(ctx, req)
-	var sub *webex.WholesaleSubscriber
-	switch {
-	case err == nil:
-		sub = &res.Subscriber
-		if res.Pending() {
-			tflog.Warn(ctx, "the wholesale subscriber waits for the user's consent to move an existing Webex account (pending_user_migration); "+
-				"its activation shows the status", map[string]any{"subscriber_id": sub.ID})
-		}
-	case ctx.Err() == nil && ambiguous(err):
-		found, ferr := p.adopt(ctx, cid, in)
-		if ferr != nil {
-			return nil, ferr
-		}
-		if found == nil {
-			return nil, convErr(err)
-		}
-		sub = found
-		tflog.Info(ctx, "the subscriber create's answer was lost or refused; adopted the subscriber with that email", map[string]any{"subscriber_id": sub.ID})
-	default:
-		return nil, convErr(err)
+	sub, err := p.provision(ctx, cid, req, in)
+	if err != nil {
+		return nil, err
 	}
 	r, err := p.learnSubscriber(ctx, sub)
 	if err != nil {
@@ -244,6 +226,44 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 	p.mu.Unlock()
 	u := p.userOf(sub, pr)
 	return &u, nil
+}
+
+// createAttempts bounds the POSTs of one subscriber create: a failure that may hide a created
+// subscriber (a reset, a 5xx) is resolved by looking the email up; when nothing was created the
+// POST is sent again (Webex has no idempotency keys: the lookup is what makes this safe).
+const createAttempts = 4
+
+// provision POSTs the subscriber of in (req) to customer cid and returns it: answered, or found
+// by its email after an ambiguous failure (a lost answer: adopted when it is what in asks for),
+// or created by a later attempt when the lookup shows that the failed one created nothing.
+func (p *Platform) provision(ctx context.Context, cid string, req webex.WholesaleSubscriberCreate, in platform.UserInput) (*webex.WholesaleSubscriber, error) {
+	for attempt := 1; ; attempt++ {
+		res, err := p.c.ProvisionWholesaleSubscriber(ctx, req)
+		if err == nil {
+			if res.Pending() {
+				tflog.Warn(ctx, "the wholesale subscriber waits for the user's consent to move an existing Webex account (pending_user_migration); "+
+					"its activation shows the status", map[string]any{"subscriber_id": res.Subscriber.ID})
+			}
+			return &res.Subscriber, nil
+		}
+		if ctx.Err() != nil || !ambiguous(err) {
+			return nil, convErr(err)
+		}
+		found, ferr := p.adopt(ctx, cid, in)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if found != nil {
+			tflog.Info(ctx, "the subscriber create's answer was lost or refused; adopted the subscriber with that email", map[string]any{"subscriber_id": found.ID})
+			return found, nil
+		}
+		if we, ok := webex.AsError(err); (ok && we.Status < 500) || attempt == createAttempts {
+			// A refusal (409) that no subscriber of this customer explains, or no attempt left.
+			return nil, convErr(err)
+		}
+		tflog.Warn(ctx, "the subscriber create failed and created nothing (no subscriber has the email); creating it again",
+			map[string]any{"attempt": attempt, "error": err.Error()})
+	}
 }
 
 // ambiguous reports whether a create's failure may hide a created subscriber.
