@@ -67,9 +67,16 @@ cp -r "$repo/examples/$example" "$work/$example"
 cd "$work/$example"
 
 echo "==> terraform apply"
-"$terraform" apply -auto-approve -input=false -no-color "${vars[@]}" 2>&1 | grep -v -e 'Provider development overrides' \
-  -e 'dev_overrides' -e '^ - registry' -e 'The behavior may therefore' -e 'published releases' -e '^│ *$' || true
-test "${PIPESTATUS[0]}" -eq 0
+set +e
+"$terraform" apply -auto-approve -input=false -no-color "${vars[@]}" >"$work/apply.txt" 2>&1
+code=$?
+set -e
+grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - registry' -e 'The behavior may therefore' \
+  -e 'published releases' -e '^│ *$' "$work/apply.txt" || true
+if [[ $code -ne 0 ]]; then
+  echo "demo failed: terraform apply exited with $code" >&2
+  exit 1
+fi
 
 echo "==> created"
 if "$terraform" output users >/dev/null 2>&1; then
@@ -91,7 +98,7 @@ fi
 grep "No changes" "$work/plan2.txt"
 
 if "$terraform" output -raw invitations >/dev/null 2>&1; then
-  echo "==> invitations (ucprov_invitations: everyone of Denver not active yet was emailed)"
+  echo "==> invitations (ucprov_invitations: everyone of the enterprise not active yet was emailed)"
   "$terraform" output -raw invitations
   echo
 fi

@@ -1,8 +1,10 @@
 # Quick start: three Webex calling users in the sandbox's demo enterprise (ent_acme), each with a
 # number, an extension, an E911 address, Integrated IM&P and a Webex activation that is waited for
-# until provisioned; a newcomer who has not accepted the invitation yet and a group-wide
-# invitation; then the portal's activation status report. `make demo` runs this against a local sandbox; the
-# provider reads UCPROV_ENDPOINT, UCPROV_TOKEN and UCPROV_ENTERPRISE_ID from the environment.
+# until provisioned; a newcomer who has not accepted the invitation yet and an enterprise-wide
+# invitation; then the portal's activation status report. `make demo` runs this against a local sandbox
+# on the broadworks platform (`make demo PLATFORM=ucprov` on the reference contract); the provider
+# reads its settings from the environment the sandbox's env file gives (UCPROV_PLATFORM,
+# UCPROV_BROADWORKS_*, WEBEX_*, UCPROV_ENDPOINT, UCPROV_TOKEN, UCPROV_ENTERPRISE_ID).
 
 terraform {
   required_providers {
@@ -65,8 +67,6 @@ resource "ucprov_activation" "people" {
 
   user_id               = ucprov_user.people[each.key].id
   send_activation_email = true
-  email_subject         = "Your Webex account"
-  email_body            = "Welcome to Webex, ${local.people[each.key].first}."
   wait_for              = "provisioned"
 
   timeouts {
@@ -91,10 +91,9 @@ resource "ucprov_activation" "newcomer" {
   send_activation_email = true
 }
 
-# User Hub's "send invitations": email everyone of Denver who has not activated yet (here the
-# newcomer; the provisioned users are skipped). Change "round" to send them again.
+# User Hub's "send invitations": email everyone of the enterprise who has not activated yet (here
+# the newcomer; the provisioned users are skipped). Change "round" to send them again.
 resource "ucprov_invitations" "denver" {
-  group_id = "grp_denver"
   triggers = {
     round = "1"
   }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,6 +41,8 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 type Sandbox struct {
 	*sandbox.Server
 	t *testing.T
+	// proxyURL is the OCI-P checking proxy's SOAP URL once started (ocipcheck.go).
+	proxyURL atomic.Pointer[string]
 }
 
 // PreCheck skips the test unless TF_ACC is set (the framework also checks this; skipping early avoids

@@ -160,11 +160,17 @@ type Jobs interface {
 	WaitJob(ctx context.Context, jobID string, poll time.Duration, until func(*Job) bool) (*Job, error)
 }
 
-// ActivationAdopter is implemented by a platform that makes activations by itself because of a
-// change this process made (BroadWorks: flow-through provisioning of the Webex subscriber when
-// this process turned Integrated IM&P on). AdoptActivation reports whether the activation user
-// userID has now is such a one: a create takes it over whatever its status, instead of refusing a
-// user already activated.
+// ActivationAdopter is implemented by a platform that makes activations by itself (BroadWorks:
+// flow-through provisioning creates the Webex subscriber of a user whose Integrated IM&P is on).
+// AdoptActivation reports whether the activation user userID has now is such a one: a create takes
+// it over whatever its status, instead of refusing a user already activated.
 type ActivationAdopter interface {
-	AdoptActivation(userID string) bool
+	AdoptActivation(ctx context.Context, userID string) bool
+}
+
+// GroupRulesReader is implemented by a platform whose passcode and password rules are per group
+// (BroadWorks): ReadGroupPasscodeRules are the rules of group groupID of enterprise ent (read once
+// per process). Its Get/ReadPasscodeRules of an enterprise are then rules every group accepts.
+type GroupRulesReader interface {
+	ReadGroupPasscodeRules(ctx context.Context, ent, groupID string) (*PasscodeRules, error)
 }

@@ -101,7 +101,8 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"apply: the plan that changes the user's email then also shows this activation's update (its " +
 					"status becomes unknown), and the apply waits for the new email's validation as `wait_for` says, " +
 					"so the next plan is empty. (With `email_change_strategy = \"cycle_imp\"` on a user with IM&P " +
-					"enabled, the plan shows that update without it too, since the Webex account is re-created.) It is not sent anywhere: the user's email is the one that counts, and " +
+					"enabled, the plan shows that update without it too, since the Webex account is re-created.) " +
+					"It is not sent anywhere: the user's email is the one that counts, and " +
 					"an apply whose user ends with another email fails saying so. Checked at plan time with the " +
 					"backend's activation precheck (rule `email_conflict`: the email belongs to another Webex account).",
 				Optional:   true,
@@ -309,7 +310,7 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 		if !r.retry(waitCtx, &plan, existing, existing.ETag, nil, &resp.Diagnostics) {
 			return
 		}
-	case activationInProgress(existing.Status) || adoptsActivation(c, userID):
+	case activationInProgress(existing.Status) || adoptsActivation(waitCtx, c, userID):
 		// An activation still on its way, queued outside Terraform: take it over and wait for it
 		// rather than fail or queue a second one.
 		tflog.Info(ctx, "taking over the Webex activation in progress", map[string]any{"user_id": userID, "status": existing.Status})
@@ -327,11 +328,11 @@ func (r *activationResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 }
 
-// adoptsActivation: the platform made the user's activation because of this process's own change
-// (platform.ActivationAdopter): take it over.
-func adoptsActivation(b platform.Platform, userID string) bool {
+// adoptsActivation: the platform made the user's activation by itself (platform.ActivationAdopter):
+// take it over.
+func adoptsActivation(ctx context.Context, b platform.Platform, userID string) bool {
 	a, ok := b.(platform.ActivationAdopter)
-	return ok && a.AdoptActivation(userID)
+	return ok && a.AdoptActivation(ctx, userID)
 }
 
 // existingActivation reads the user's activation before one is queued, to take over one in

@@ -29,7 +29,10 @@ func (f *e164Function) Definition(_ context.Context, _ function.DefinitionReques
 			"already (so is `011 …` for a North American default country); any other number is national to " +
 			"`default_country`: its trunk prefix is dropped (`1` on 11 digits in the North American Numbering " +
 			"Plan, `8` in RU and KZ, `06` in HU, none in IT, SM and VA, a single `0` elsewhere) and the " +
-			"country calling code put in front. The result passes the same E.164 rule as the plan-time checks.",
+			"country calling code put in front. A leading `0` that the country's plan has no trunk prefix for " +
+			"fails instead of being guessed at (`07 20 55 51 24` with `US`; ES, PT, PL, MX, …), and a `(0)` after " +
+			"the calling code (`+44 (0)20 …`) is dropped. The result passes the same E.164 rule as the plan-time " +
+			"checks (a `+1` number needs an area code starting 2 to 9).",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "number",

@@ -62,6 +62,9 @@ func TestE164Function(t *testing.T) {
 		{"555-1200", "US", "", `"555-1200" (default country "US") is not a phone number: a national number`},
 		{"06 34 33 32 00", "", "", "needs a default country (rule phone_number_invalid)"},
 		{"call 720 555 1200", "US", "", `"call 720 555 1200"`},
+		// Issue 20: a trunk prefix the country's plan does not have fails; FR drops its 0.
+		{"07 20 55 51 24", "US", "", `"07 20 55 51 24"`},
+		{"07 20 55 51 24", "FR", "+33720555124", ""},
 	}
 	for _, tt := range tests {
 		got, errText := runFunction(t, "e164", types.StringUnknown(), types.StringValue(tt.number), types.StringValue(tt.country))

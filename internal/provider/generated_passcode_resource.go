@@ -105,6 +105,9 @@ func (r *generatedPasscodeResource) ModifyPlan(ctx context.Context, req resource
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
+	if !r.data.checkPlatformFeatures(ctx, "ucprov_generated_passcode", req.Config, req.Plan, &resp.Diagnostics) {
+		return
+	}
 	var plan, config generatedPasscodeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,9 +21,9 @@ type stateSetter interface {
 // importByUserID imports a resource that belongs to one user: the import id is the user's id,
 // which becomes both user_id and id; Read then fills in the rest.
 func importByUserID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.HasPrefix(req.ID, "usr_") && !webexIDPattern.MatchString(req.ID) {
+	if !userIDPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import id",
-			"Import this resource by the id of its user, e.g. usr_0123456789abcdef (a subscriber id on the wholesale platform); got "+strconv.Quote(req.ID)+".")
+			"Import this resource by the id of its user, e.g. usr_0123456789abcdef (a BroadWorks user id on the broadworks platform, a subscriber id on the wholesale platform); got "+strconv.Quote(req.ID)+".")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), req.ID)...)

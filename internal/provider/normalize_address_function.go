@@ -31,7 +31,8 @@ func (f *normalizeAddressFunction) Definition(_ context.Context, _ function.Defi
 		MarkdownDescription: "Checks an address with the rules of `ucprov_e911_address` and returns the form the " +
 			"backend stores as its `normalized` attribute, without any API call: fields trimmed, inner white space " +
 			"collapsed, letters upper-cased, street words abbreviated as in USPS Publication 28 (`Street` → `ST`, " +
-			"`North` → `N`, `Suite` → `STE`), Canadian postal codes written `A1A 1A1`. An address that breaks a " +
+			"`North` → `N`, `Suite` → `STE`), Canadian postal codes written `A1A 1A1`. Postal codes are checked " +
+			"per country where the format is fixed (FR five digits, DE, GB, NL, …). An address that breaks a " +
 			"rule fails naming the attribute and the rule, as the plan of `ucprov_e911_address` would.",
 		Parameters: []function.Parameter{
 			function.DynamicParameter{

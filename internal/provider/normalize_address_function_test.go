@@ -58,6 +58,8 @@ func TestNormalizeAddressFunction(t *testing.T) {
 			"postal_code: "},
 		{"missing city", map[string]string{"address1": "1 Main St", "state": "CO", "postal_code": "80203", "country": "US"},
 			"city: city is required (rule address_invalid)"},
+		{"French postcode of four digits (issue 20)", map[string]string{"address1": "1 rue de Rivoli", "city": "Paris", "postal_code": "7500", "country": "FR"},
+			"postal_code: "},
 		{"unknown attribute", map[string]string{"address1": "1 Main St", "zip": "80203"},
 			`unknown address attribute "zip"`},
 	}

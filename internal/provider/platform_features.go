@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -57,6 +60,49 @@ var featureAttrs = map[string][]featureUse{
 	"ucprov_invitations": {{"group_id", platform.FeatureInvitationsByGroup, isSet}},
 }
 
+// idForm is an id attribute whose form the platform fixes: on ucprov an id is prefix + letters,
+// digits, '_' or '-'.
+type idForm struct{ attr, prefix, kind string }
+
+// idForms are the group and enterprise ids of each resource type, checked per platform (the
+// schema's validators accept every platform's ids).
+var idForms = map[string][]idForm{
+	"ucprov_user":               {{"enterprise_id", "ent_", "an enterprise"}, {"group_id", "grp_", "a group"}},
+	"ucprov_directory_sync":     {{"enterprise_id", "ent_", "an enterprise"}},
+	"ucprov_invitations":        {{"enterprise_id", "ent_", "an enterprise"}, {"group_id", "grp_", "a group"}},
+	"ucprov_generated_passcode": {{"enterprise_id", "ent_", "an enterprise"}},
+}
+
+// checkIDForms adds an error on every group or enterprise id of config that is not of the
+// configured platform's form (only ucprov fixes one: BroadWorks ids are the operator's names,
+// Webex ids are opaque). It returns false when it added one.
+func (d *providerData) checkIDForms(typ string, config tfsdk.Config, diags *diag.Diagnostics) bool {
+	if d == nil || d.backend == nil || d.backend.Name() != platform.NameUCProv || config.Raw.IsNull() {
+		return true
+	}
+	ok := true
+	for _, f := range idForms[typ] {
+		raw, _, err := tftypes.WalkAttributePath(config.Raw, tftypes.NewAttributePath().WithAttributeName(f.attr))
+		if err != nil {
+			continue
+		}
+		v, isValue := raw.(tftypes.Value)
+		var s string
+		if !isValue || !v.IsKnown() || v.IsNull() || v.As(&s) != nil {
+			continue
+		}
+		if !strings.HasPrefix(s, f.prefix) || !ucprovIDTail.MatchString(s[len(f.prefix):]) {
+			diags.AddAttributeError(path.Root(f.attr), "Invalid Attribute Value Match",
+				fmt.Sprintf("Attribute %s must be %s id such as %s0123456789abcdef on the ucprov platform, got: %q", f.attr, f.kind, f.prefix, s))
+			ok = false
+		}
+	}
+	return ok
+}
+
+// ucprovIDTail is what follows the prefix of a ucprov id.
+var ucprovIDTail = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
 // checkPlatformFeatures adds an error on every attribute of config (a resource of type typ) that
 // needs a feature the configured platform lacks. It returns false when it added one. It checks
 // nothing before the provider is configured or for a destroy (plan null).
@@ -64,7 +110,7 @@ func (d *providerData) checkPlatformFeatures(_ context.Context, typ string, conf
 	if d == nil || d.backend == nil || plan.Raw.IsNull() || config.Raw.IsNull() {
 		return true
 	}
-	ok := true
+	ok := d.checkIDForms(typ, config, diags)
 	for _, use := range featureAttrs[typ] {
 		raw, _, err := tftypes.WalkAttributePath(config.Raw, tftypes.NewAttributePath().WithAttributeName(use.attr))
 		if err != nil {

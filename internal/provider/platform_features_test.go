@@ -86,3 +86,76 @@ func TestCheckPlatformFeatures(t *testing.T) {
 		})
 	}
 }
+
+// namedPlatform is a platform with a name and every feature.
+type namedPlatform struct {
+	platform.Platform
+	name string
+}
+
+func (p namedPlatform) Name() string                 { return p.name }
+func (p namedPlatform) Lacks(platform.Feature) error { return nil }
+
+// TestCheckIDForms: a group or enterprise id that is not of the ucprov form fails the plan on the
+// ucprov platform, naming the attribute; the same id (an operator's name) passes on broadworks.
+func TestCheckIDForms(t *testing.T) {
+	ctx := context.Background()
+	var sch resource.SchemaResponse
+	(&userResource{}).Schema(ctx, resource.SchemaRequest{}, &sch)
+	st := tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)}
+	for k, v := range map[string]string{"group_id": "denver", "enterprise_id": "ent_acme", "first_name": "A"} {
+		if d := st.SetAttribute(ctx, path.Root(k), types.StringValue(v)); d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	cfg := tfsdk.Config{Schema: sch.Schema, Raw: st.Raw}
+	plan := tfsdk.Plan{Schema: sch.Schema, Raw: st.Raw}
+	for name, wantErr := range map[string]bool{platform.NameUCProv: true, platform.NameBroadWorks: false} {
+		d := &providerData{backend: namedPlatform{name: name}}
+		diags := new(diagnostics)
+		d.checkPlatformFeatures(ctx, "ucprov_user", cfg, plan, diags)
+		if got := diags.HasError(); got != wantErr {
+			t.Fatalf("%s: error = %v, want %v (%v)", name, got, wantErr, *diags)
+		}
+		if wantErr {
+			e := diags.Errors()[0]
+			if p, ok := e.(interface{ Path() path.Path }); !ok || !p.Path().Equal(path.Root("group_id")) || !strings.Contains(e.Detail(), "grp_0123456789abcdef") {
+				t.Errorf("%s: %v", name, e)
+			}
+		}
+	}
+}
+
+// groupPlatform answers GetGroup with a group of time zone tz.
+type groupPlatform struct {
+	platform.Platform
+	tz string
+}
+
+func (p groupPlatform) GetGroup(_ context.Context, id string) (*platform.Group, error) {
+	return &platform.Group{ID: id, TimeZone: p.tz}, nil
+}
+
+// TestKeepGroupTimeZone: a configured time_zone that is the group's own survives a platform that
+// reads it back as "" (BroadWorks); any other time zone, or one the platform answers, is as read.
+func TestKeepGroupTimeZone(t *testing.T) {
+	r := &userResource{data: &providerData{backend: groupPlatform{tz: "America/Denver"}}}
+	for _, tc := range []struct {
+		want, read, got string
+	}{
+		{"America/Denver", "", "America/Denver"},       // the group's: kept
+		{"Europe/Paris", "", ""},                       // not the group's: drift shows
+		{"America/Denver", "Asia/Tokyo", "Asia/Tokyo"}, // the platform answered one
+	} {
+		u := &platform.User{GroupID: "grp_denver", TimeZone: tc.read}
+		r.keepGroupTimeZone(context.Background(), types.StringValue(tc.want), u)
+		if u.TimeZone != tc.got {
+			t.Errorf("want %q, read %q: got %q, expected %q", tc.want, tc.read, u.TimeZone, tc.got)
+		}
+	}
+	u := &platform.User{GroupID: "grp_denver"}
+	r.keepGroupTimeZone(context.Background(), types.StringNull(), u)
+	if u.TimeZone != "" {
+		t.Errorf("unset time_zone became %q", u.TimeZone)
+	}
+}

@@ -162,6 +162,11 @@ func (r *userResource) importUser(ctx context.Context, req resource.ImportStateR
 		resp.Diagnostics.AddError("Provider not configured", "Importing by email needs a configured provider.")
 		return
 	}
+	// A BroadWorks user id looks like an email: a user with that id is the one meant.
+	if u, err := r.data.backend.GetUser(ctx, req.ID); err == nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), u.ID)...)
+		return
+	}
 	ents := []string{r.data.enterpriseID}
 	if r.data.enterpriseID == "" {
 		all, err := r.data.backend.ListEnterprises(ctx)

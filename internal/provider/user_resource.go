@@ -229,7 +229,7 @@ const (
 // refuse because IM&P is enabled and the strategy is "fail".
 func (r *userResource) checkEmailChange(ctx context.Context, plan, state *userModel, diags *diag.Diagnostics) {
 	if state == nil || plan.Email.Equal(state.Email) || plan.Email.IsUnknown() ||
-		plan.EmailChangeStrategy.ValueString() != emailStrategyFail {
+		plan.EmailChangeStrategy.ValueString() != emailStrategyFail || r.data.backend.Lacks(platform.FeatureIMP) != nil {
 		return
 	}
 	imp, err := r.data.backend.ReadIMP(ctx, state.EnterpriseID.ValueString(), state.ID.ValueString())
@@ -294,6 +294,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -301,6 +302,20 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func userWhat(id string) string { return "ucprov_user " + id }
+
+// keepGroupTimeZone keeps a configured time_zone that is the user's group's own: a platform that
+// cannot tell a user's time zone from its group's (BroadWorks always answers one; the broadworks
+// platform answers "" when it is the group's) reads such a user as having none, which is the
+// same user. u.TimeZone becomes want when u has none and want is the group's time zone.
+func (r *userResource) keepGroupTimeZone(ctx context.Context, want types.String, u *platform.User) {
+	if u.TimeZone != "" || want.IsNull() || want.IsUnknown() || want.ValueString() == "" {
+		return
+	}
+	g, err := r.data.backend.GetGroup(ctx, u.GroupID)
+	if err == nil && g.TimeZone == want.ValueString() {
+		u.TimeZone = want.ValueString()
+	}
+}
 
 // staleGuard is the 412 handling of the user's writes; prior is the state the plan was made from.
 func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv privateSetter) staleGuard[userModel] {
@@ -316,6 +331,7 @@ func (r *userResource) staleGuard(prior *userModel, st stateSetter, priv private
 				return nil, "", false, err
 			}
 			cur := *prior
+			r.keepGroupTimeZone(ctx, prior.TimeZone, u)
 			cur.fromAPI(u)
 			return &cur, u.ETag, true, nil
 		},
@@ -347,6 +363,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "read user", err, nil)
 		return
 	}
+	r.keepGroupTimeZone(ctx, state.TimeZone, u)
 	state.fromAPI(u)
 	if state.EmailChangeStrategy.IsNull() { // after import
 		state.EmailChangeStrategy = types.StringValue(emailStrategyFail)
@@ -400,6 +417,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	planned := plan
+	r.keepGroupTimeZone(ctx, plan.TimeZone, u)
 	plan.fromAPI(u)
 	checkWritten(userWhat(u.ID), &planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(saveETag(ctx, resp.Private, u.ETag)...)

@@ -202,7 +202,14 @@ func (r *userResource) checkSecrets(ctx context.Context, req resource.ModifyPlan
 	}
 	pol := rules.DefaultPasscodePolicy()
 	if ent := plan.EnterpriseID; knownNonEmpty(ent) {
-		pr, err := r.data.backend.ReadPasscodeRules(ctx, ent.ValueString())
+		var pr *platform.PasscodeRules
+		var err error
+		if gr, perGroup := r.data.backend.(platform.GroupRulesReader); perGroup && knownNonEmpty(plan.GroupID) {
+			// A platform whose rules are per group (BroadWorks): the rules of the user's own group.
+			pr, err = gr.ReadGroupPasscodeRules(ctx, ent.ValueString(), plan.GroupID.ValueString())
+		} else {
+			pr, err = r.data.backend.ReadPasscodeRules(ctx, ent.ValueString())
+		}
 		if err != nil {
 			addAPIError(diags, "read the enterprise's passcode rules", err, nil)
 			return

@@ -93,7 +93,23 @@ func (v positiveDurationValidator) ValidateString(ctx context.Context, req valid
 // On the wholesale platform ids are Webex ids (webexIDPattern, platforms_wholesale.go), also
 // accepted.
 func idValidator(prefix, kind string) validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(`^(`+regexp.QuoteMeta(prefix)+`[A-Za-z0-9_-]+|`+
-		strings.TrimSuffix(strings.TrimPrefix(webexIDPattern.String(), "^"), "$")+`)$`),
-		"must be "+kind+" id such as "+prefix+"0123456789abcdef (or a Webex id on the wholesale platform)")
+	if prefix == "usr_" {
+		return stringvalidator.RegexMatches(userIDPattern,
+			"must be a user id such as usr_0123456789abcdef (or, on the broadworks platform, a BroadWorks user id such as "+
+				"7205551200@acme.example; on the wholesale platform a Webex subscriber id)")
+	}
+	// Group and enterprise ids follow the platform (a BroadWorks groupId or service provider id is
+	// the operator's own name, a Webex location or customer id is a Webex id): the form is checked
+	// here only as far as every platform agrees, and per platform at plan time (idForms in
+	// platform_features.go: ucprov ids need their prefix).
+	return stringvalidator.RegexMatches(anyPlatformID, "must be "+kind+" id such as "+prefix+"0123456789abcdef")
 }
+
+// userIDPattern matches the user ids of every platform: usr_… (ucprov), BroadWorks user ids
+// (local@domain) and Webex ids (wholesale subscribers): ids follow the platform (PLATFORMS.md).
+var userIDPattern = regexp.MustCompile(`^(usr_[A-Za-z0-9_-]+|[^\s@]+@[A-Za-z0-9._-]+|` +
+	strings.TrimSuffix(strings.TrimPrefix(webexIDPattern.String(), "^"), "$") + `)$`)
+
+// anyPlatformID matches a group or enterprise id of any platform: a token of letters, digits and
+// . _ @ - (BroadWorks ids are 1 to 30 such characters, ucprov ids grp_…/ent_…, Webex ids base64url).
+var anyPlatformID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,200}$`)

@@ -40,6 +40,9 @@ func (r *userResource) checkCycleIMP(ctx context.Context, plan, state *userModel
 		plan.EmailChangeStrategy.ValueString() != emailStrategyCycleIMP {
 		return
 	}
+	if r.data.backend.Lacks(platform.FeatureIMP) != nil {
+		return // no Integrated IM&P on this platform: nothing to cycle
+	}
 	id := state.ID.ValueString()
 	imp, err := r.data.backend.ReadIMP(ctx, state.EnterpriseID.ValueString(), id)
 	if err != nil {

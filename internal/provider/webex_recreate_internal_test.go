@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/client"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform/ucprov"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 )
@@ -71,5 +72,22 @@ func TestCheckCycleIMP(t *testing.T) {
 	}
 	if r.data.isWebexRecreated(withoutIMP) {
 		t.Error("a user without IM&P is recorded")
+	}
+}
+
+// TestCheckCycleIMPWithoutIMP: on a platform without Integrated IM&P, an email change (either
+// strategy) reads no IM&P (lackingPlatform panics on any other call) and says nothing.
+func TestCheckCycleIMPWithoutIMP(t *testing.T) {
+	r := &userResource{data: &providerData{backend: lackingPlatform{lacks: map[platform.Feature]bool{platform.FeatureIMP: true}}}}
+	for _, strategy := range []string{emailStrategyCycleIMP, emailStrategyFail} {
+		state := &userModel{ID: types.StringValue("usr_1"), EnterpriseID: types.StringValue("ent_1"), Email: types.StringValue("a@x.example")}
+		plan := *state
+		plan.Email, plan.EmailChangeStrategy = types.StringValue("b@x.example"), types.StringValue(strategy)
+		var d diag.Diagnostics
+		r.checkCycleIMP(context.Background(), &plan, state, &d)
+		r.checkEmailChange(context.Background(), &plan, state, &d)
+		if len(d) != 0 || r.data.isWebexRecreated("usr_1") {
+			t.Errorf("%s: %v", strategy, d)
+		}
 	}
 }

@@ -122,7 +122,7 @@ var _ platform.ActivationAdopter = (*Platform)(nil)
 // (in this process or in an earlier apply); there is never a second activation to queue. So
 // ucprov_activation takes over the activation of any subscriber it has read, whatever its status,
 // and moves it to its package.
-func (p *Platform) AdoptActivation(userID string) bool {
+func (p *Platform) AdoptActivation(_ context.Context, userID string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_, known := p.refs[userID]
