@@ -13,7 +13,8 @@ import (
 // configurations declare: for each configuration one user per email (no duplicate), no other user
 // whose email has the configuration's prefix (no orphan), and per user the number and extension,
 // the E911 address, IM&P, the activation and the call forwarding the configuration declares (and
-// none of them when it does not). It returns every difference found, joined.
+// none of them when it does not), as the configuration's HCL declares them on its platform
+// (Config.effective). It returns every difference found, joined.
 func CheckBackend(ctx context.Context, sb *Sandbox, cfgs ...Config) error {
 	c, err := sb.Client()
 	if err != nil {
@@ -29,6 +30,7 @@ func CheckBackend(ctx context.Context, sb *Sandbox, cfgs ...Config) error {
 	}
 	var errs []error
 	for _, cfg := range cfgs {
+		cfg = cfg.effective() // what the HCL declares on the platform (no IM&P on wholesale)
 		want := map[string]int{}
 		for i := range cfg.Users {
 			want[cfg.Email(i)] = i

@@ -32,10 +32,32 @@ func applyConverges(ctx context.Context, t *testing.T, wd *Workdir) int {
 		if res.ExitCode == 0 {
 			return attempt
 		}
+		t.Logf("apply %d failed on:\n%s", attempt, errorLines(res.Output))
 		last = res
 	}
 	t.Fatalf("the apply did not converge in three tries: %v", last.Err())
 	return 0
+}
+
+// errorLines is the diagnostics of a failed run: each "Error:" line with the resource it names
+// and the first line of its detail (what a re-apply had to finish).
+func errorLines(out string) string {
+	var b strings.Builder
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "Error:") {
+			continue
+		}
+		b.WriteString(strings.TrimSpace(l))
+		for j, shown := i+1, 0; j < len(lines) && shown < 2; j++ {
+			if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "on ") && !strings.Contains(t, ": resource") && !strings.Contains(t, ":   ") {
+				b.WriteString(" | " + t)
+				shown++
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // planEmpty fails the test unless terraform plan shows no changes.

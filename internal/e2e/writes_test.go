@@ -237,8 +237,15 @@ func TestSavedPlanNeverOverwrites(t *testing.T) {
 	must(t)(wd.Destroy(ctx))
 }
 
-// activationWaitConfig is a user with an activation that waits until provisioned.
-func activationWaitConfig(users int) string {
+// activationWaitConfig is a user with an activation that waits until provisioned, on the
+// sandbox's platform: on wholesale the group is its Webex Calling location and the activation's
+// package is the subscriber's base package (a calling package would need the user's number
+// first; the activation under test is the subscriber's own, waiting for the user to accept).
+func activationWaitConfig(sb *Sandbox, users int) string {
+	group, pkg := sandbox.DemoGroupDenver, ""
+	if sb.Platform() == "wholesale" {
+		group, pkg = sandbox.DemoWebexLocation(sandbox.DemoGroupDenver), "\n  package  = \"webex_meetings\""
+	}
 	var b strings.Builder
 	b.WriteString(`terraform {
   required_providers {
@@ -260,13 +267,13 @@ resource "ucprov_user" "u%d" {
 }
 
 resource "ucprov_activation" "u%d" {
-  user_id  = ucprov_user.u%d.id
+  user_id  = ucprov_user.u%d.id%s
   wait_for = "provisioned"
   timeouts {
     create = "10m"
   }
 }
-`, i, sandbox.DemoGroupDenver, i, i, i, i)
+`, i, group, i, i, i, i, pkg)
 	}
 	return b.String()
 }
@@ -306,7 +313,7 @@ func TestInterruptActivationWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wd.WriteFile("main.tf", activationWaitConfig(1)); err != nil {
+	if err := wd.WriteFile("main.tf", activationWaitConfig(sb, 1)); err != nil {
 		t.Fatal(err)
 	}
 	run, err := wd.Start(ctx, "apply", "-input=false", "-auto-approve")
@@ -392,7 +399,7 @@ func TestInterruptRateLimitBackoff(t *testing.T) {
 	sb := startSandbox(t, SandboxOptions{})
 	wd := workdir(t, sb)
 	ctx := context.Background()
-	if err := wd.WriteFile("main.tf", strings.ReplaceAll(activationWaitConfig(3), "provisioned", "queued")); err != nil {
+	if err := wd.WriteFile("main.tf", strings.ReplaceAll(activationWaitConfig(sb, 3), "provisioned", "queued")); err != nil {
 		t.Fatal(err)
 	}
 	must(t)(wd.Plan(ctx, "tfplan"))

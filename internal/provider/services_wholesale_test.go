@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -225,4 +226,78 @@ resource "ucprov_activation" "test" {
 			},
 		},
 	})
+}
+
+// A ucprov_activation added in a later apply than its user (the two working directories scenario
+// of make reliability): the subscriber has had its activation since it was created (on wholesale
+// the activation is the subscriber's status), so the create takes it over whatever its status and
+// moves the subscriber to its package, instead of refusing a user already activated.
+func TestAccWholesaleActivation_addedLaterTakesOver(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	var userID string
+	user := sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Léa", "Later", "lea.later@acme.example") + `
+resource "ucprov_user_number" "test" {
+  user_id      = ucprov_user.test.id
+  phone_number = "+33634333270"
+  extension    = "3270"
+}
+`
+	activation := user + `
+resource "ucprov_activation" "test" {
+  user_id  = ucprov_user_number.test.user_id
+  package  = "webex_suite"
+  wait_for = "queued"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: user,
+				Check: resource.ComposeTestCheckFunc(captureID(userName, &userID), func(*terraform.State) error {
+					// The subscriber's activation is provisioned before ucprov_activation exists.
+					return waitWholesaleProvisioned(sb, userID)
+				}),
+			},
+			{
+				Config: activation,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("ucprov_activation.test", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_activation.test", tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+					statecheck.ExpectKnownValue("ucprov_activation.test", tfjsonpath.New("package"), knownvalue.StringExact("webex_suite")),
+				},
+				Check: func(*terraform.State) error {
+					s, _, err := subscriberOf(sb, userID)
+					if err != nil {
+						return err
+					}
+					if len(s.Packages) != 1 || s.Packages[0] != "webex_suite" {
+						return fmt.Errorf("subscriber packages %v, want [webex_suite]", s.Packages)
+					}
+					return nil
+				},
+			},
+			{Config: activation, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// waitWholesaleProvisioned waits (up to 30 s) until subscriber id's person has accepted its
+// invitation (the sandbox's worker provisions users whose email does not start with "pending.").
+func waitWholesaleProvisioned(sb *acctest.Sandbox, id string) error {
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, p, err := subscriberOf(sb, id)
+		if err != nil {
+			return err
+		}
+		if !bool(p.InvitePending) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("subscriber %s still has an invitation pending after 30s", id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

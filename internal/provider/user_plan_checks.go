@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 )
@@ -51,6 +52,16 @@ func (r *userResource) checkEmailHolder(ctx context.Context, plan, state *userMo
 		if state != nil && h.ID == state.ID.ValueString() {
 			continue
 		}
+		if state == nil && isLostCreate(h, plan) {
+			diags.AddAttributeWarning(path.Root("email"), "Existing user taken over",
+				fmt.Sprintf("%s belongs to user %s of enterprise %s, which has exactly the names and group this "+
+					"resource asks for: most likely the user of a create whose answer was lost (an earlier apply was "+
+					"interrupted after the backend had created it, so the state does not have it). The apply takes "+
+					"that user over and sets the other attributes as configured, instead of creating a second one. "+
+					"If it is another person's user, give this resource another email.",
+					email, userLabel(h), h.EnterpriseID))
+			return
+		}
 		diags.AddAttributeError(path.Root("email"), "Email already in use",
 			fmt.Sprintf("%s already belongs to user %s of enterprise %s (rule email_in_use; emails are unique "+
 				"across the service provider, in any case). To manage that user with this resource instead of "+
@@ -60,6 +71,51 @@ func (r *userResource) checkEmailHolder(ctx context.Context, plan, state *userMo
 				email, userLabel(h), h.EnterpriseID, h.ID, email))
 		return
 	}
+}
+
+// isLostCreate reports whether h, the holder of the email of a user this resource creates, is
+// exactly the user the resource asks for: the same email (in any case), first and last name and
+// group. That is the user of a create whose answer was lost: the backend committed it, the
+// provider never learned its id (the sandbox or the network went away, retries ran out, or the
+// platform has no idempotency keys), so the state has no user. The plan takes it over rather
+// than fail, and the apply adopts it (adoptLostCreate) rather than create a second one. A holder
+// that differs in anything of these is another user: the plan fails naming it.
+func isLostCreate(h *platform.User, plan *userModel) bool {
+	if !knownNonEmpty(plan.Email) || !knownNonEmpty(plan.FirstName) || !knownNonEmpty(plan.LastName) || !knownNonEmpty(plan.GroupID) {
+		return false
+	}
+	return strings.EqualFold(h.Email, plan.Email.ValueString()) && h.FirstName == plan.FirstName.ValueString() &&
+		h.LastName == plan.LastName.ValueString() && h.GroupID == plan.GroupID.ValueString() &&
+		(h.EnterpriseID == "" || plan.EnterpriseID.IsUnknown() || h.EnterpriseID == plan.EnterpriseID.ValueString())
+}
+
+// adoptLostCreate is the apply's side of isLostCreate: after a create refused with email_in_use,
+// it reads the users with the email (from the platform, not from a bulk read) and adopts the one
+// that is exactly what plan asks for, bringing its other attributes to the plan (one update,
+// If-Match its etag). It returns nil, nil when the holder is another user.
+func (r *userResource) adoptLostCreate(ctx context.Context, plan *userModel) (*platform.User, error) {
+	users, err := r.data.backend.ListUsers(ctx, plan.EnterpriseID.ValueString(), platform.UserFilter{Email: plan.Email.ValueString()})
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		if !isLostCreate(&users[i], plan) {
+			continue
+		}
+		u, err := r.data.backend.GetUser(ctx, users[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		cur := *plan
+		cur.fromAPI(u)
+		patch, _ := plan.toPatch(&cur)
+		tflog.Warn(ctx, "adopted the user of a lost create (same email, names and group; not in state)", map[string]any{"user_id": u.ID})
+		if patch == (platform.UserPatch{}) {
+			return u, nil
+		}
+		return r.data.backend.UpdateUser(ctx, u.ID, patch, platform.WriteOptions{IfMatch: u.ETag})
+	}
+	return nil, nil
 }
 
 // warnHeldForNewUser: the number's user is created in the same apply (its id is unknown at

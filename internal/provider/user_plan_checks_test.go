@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
@@ -150,6 +151,45 @@ func TestAccAvailableNumbers_unknownGroup(t *testing.T) {
 				Config:      ds("  group_id = \"grp_denver\"\n  enterprise_id = \"ent_nope\"\n"),
 				ExpectError: errRe("Unknown enterprise", `enterprise_id = "ent_nope"`),
 			},
+		},
+	})
+}
+
+// TestAccUser_lostCreateAdopted: a user that an earlier apply created without learning it (the
+// backend committed the POST, the answer was lost and the retries ran out: no state) has exactly
+// the email, names and group of the configuration. The plan does not take it for another user's,
+// and the apply adopts it and sets the rest (department) instead of failing on email_in_use or
+// creating a second user.
+func TestAccUser_lostCreateAdopted(t *testing.T) {
+	sb := acctest.Start(t)
+	lost, err := sb.Client().CreateUser(acctest.Ctx(), acctest.Enterprise, client.UserInput{
+		GroupID: acctest.GroupDenver, FirstName: "Ada", LastName: "Lovelace", Email: "ada.lost@acme.example",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sb.ProviderConfig() + acctest.UserConfig("Ada", "Lovelace", `email = "ada.lost@acme.example"`, `department = "Research"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("id"), knownvalue.StringExact(lost.ID)),
+					statecheck.ExpectKnownValue("ucprov_user.test", tfjsonpath.New("department"), knownvalue.StringExact("Research")),
+				},
+				Check: func(*terraform.State) error {
+					users, err := sb.Client().ListUsers(acctest.Ctx(), acctest.Enterprise, client.UserFilter{Email: "ada.lost@acme.example"})
+					if err != nil {
+						return err
+					}
+					if len(users) != 1 || users[0].Department != "Research" {
+						return fmt.Errorf("users with the email: %+v, want the one adopted, with department Research", users)
+					}
+					return nil
+				},
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 }

@@ -259,13 +259,31 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	u, err := r.data.backend.CreateUser(ctx, plan.EnterpriseID.ValueString(), plan.toCreate())
+	adopted := false
+	if platform.HasCode(err, "email_in_use") {
+		// The user of a create whose answer was lost (see isLostCreate) is adopted, not duplicated.
+		if found, ferr := r.adoptLostCreate(ctx, &plan); ferr != nil {
+			err = fmt.Errorf("%w; looking for the user of an earlier create also failed: %w", err, ferr)
+		} else if found != nil {
+			u, err, adopted = found, nil, true
+		}
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "create user", err, userAttrs)
 		return
 	}
-	tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
-	r.data.backend.MarkCreated(u)
-	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); err != nil {
+	if adopted {
+		// Not marked created: it may have an activation, a number, IM&P of its own.
+		tflog.Info(ctx, "adopted user", map[string]any{"user_id": u.ID})
+	} else {
+		tflog.Info(ctx, "created user", map[string]any{"user_id": u.ID})
+		r.data.backend.MarkCreated(u)
+	}
+	if _, err := r.writeSecrets(ctx, u.ID, passcode, password, resp.Private); adopted && err != nil {
+		// An adopted user is not deleted: the state has no user, the next apply adopts it again.
+		addAPIError(&resp.Diagnostics, "create user", err, nil)
+		return
+	} else if err != nil {
 		// Roll back, so that the backend and the state agree (no user) and the next plan creates it.
 		// If-Match: a user changed by someone else in the meantime is not deleted.
 		delErr := r.data.backend.DeleteUser(ctx, u.ID, platform.WriteOptions{IfMatch: u.ETag})

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/acctest"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform/wholesale"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
@@ -354,4 +355,69 @@ func TestAccWholesaleUser_unwritableFields(t *testing.T) {
 	if err := noWrites(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// A subscriber created by an earlier apply whose answer was lost (wholesale has no idempotency
+// keys; the sandbox went away before the provider could read it back, so the state has no user):
+// the plan does not take it for another user's, and the apply adopts it, sets the department, and
+// creates no second subscriber. A holder with other names is still another user: the plan fails
+// naming it.
+func TestAccWholesaleUser_lostCreateAcrossApplies(t *testing.T) {
+	sb := acctest.StartWholesale(t)
+	provision := func(first, last, email string) *webex.WholesaleSubscriber {
+		res, err := sb.Webex().ProvisionWholesaleSubscriber(acctest.Ctx(), webex.WholesaleSubscriberCreate{
+			CustomerID: acctest.WholesaleCustomer, Email: email, Packages: []string{wholesale.DefaultBasePackage},
+			ProvisioningParameters: webex.WholesaleProvisioningParameters{FirstName: first, LastName: last, LocationID: acctest.LocationParis},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &res.Subscriber
+	}
+	lost := provision("Lucien", "Perdu", "lucien.perdu@acme.example")
+	other := provision("Other", "Person", "taken.ws@acme.example")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:   sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Ada", "Lovelace", "taken.ws@acme.example"),
+				PlanOnly: true,
+				ExpectError: wrappedRe("Email already in use", "taken.ws@acme.example already belongs to user "+other.ID+" (Other Person)",
+					"import {"),
+			},
+			{
+				Config: sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Lucien", "Perdu", "lucien.perdu@acme.example",
+					`department = "Research"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userName, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userName, tfjsonpath.New("id"), knownvalue.StringExact(lost.ID)),
+				},
+				Check: func(*terraform.State) error {
+					subs, err := sb.Webex().ListWholesaleSubscribers(acctest.Ctx(), webex.WholesaleSubscriberFilter{
+						CustomerID: acctest.WholesaleCustomer, Email: "lucien.perdu@acme.example"})
+					if err != nil {
+						return err
+					}
+					if len(subs) != 1 {
+						return fmt.Errorf("%d subscribers with the email, want 1 (adopted, not created again)", len(subs))
+					}
+					_, p, err := subscriberOf(sb, lost.ID)
+					if err != nil {
+						return err
+					}
+					if p.Department != "Research" {
+						return fmt.Errorf("department %q, want Research", p.Department)
+					}
+					return nil
+				},
+			},
+			{
+				Config: sb.WholesaleProviderConfig() + acctest.WholesaleUserConfig("Lucien", "Perdu", "lucien.perdu@acme.example",
+					`department = "Research"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }

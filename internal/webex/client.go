@@ -9,9 +9,11 @@
 // tflog logger receives one debug line per call (method, path, status, tracking id) and one line
 // per failed attempt. Every request carries a TrackingID header ("UCPROV_<uuid>", the same on every
 // attempt of one call). Retries go through go-retryablehttp: 429 (Retry-After in seconds or an
-// HTTP date), 423 with Retry-After, 502, 503, 504, timeouts and connection resets; a POST that is
-// not idempotent is retried only on 429 and 503 or when it certainly never reached the server.
-// Connection refused, unknown host and TLS mismatches fail at once. A Retry-After longer than
+// HTTP date), 423 with Retry-After, 500, 502, 503, 504, timeouts and connection resets; a POST
+// that is not idempotent is retried only on 429 and 503 or when it certainly never reached the
+// server.
+// Unknown host and TLS mismatches fail at once, and so does a refused connection unless the server
+// answered this client before (a server restarting: retried). A Retry-After longer than
 // Config.MaxRetryAfter fails the call with a *RetryAfterExceededError. The client limits its own
 // request rate and slows down on 429s. With OAuth credentials (client id, secret, refresh token)
 // the access token is refreshed when it expires and on a 401 (once per call, then the call is
@@ -121,6 +123,10 @@ type Client struct {
 	limiter         *ratelimit.Adaptive
 	maxRetryAfter   time.Duration
 	subPartnerOrgID string
+	// answered is set once the server has given this client any HTTP answer: a refused
+	// connection is then a server (or its load balancer) restarting, which a retry heals;
+	// before it, a wrong host or port, which fails at once.
+	answered atomic.Bool
 }
 
 // New validates cfg and returns a Client. Errors name the Config field at fault.
@@ -331,7 +337,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ci == nil {
 		ci = &callInfo{idempotent: true}
 	}
+	answeredBefore := c.answered.Load()
 	if resp != nil {
+		c.answered.Store(true)
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
 			c.limiter.Throttle()
@@ -339,7 +347,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			c.limiter.Recover()
 		}
 	}
-	retry, stop := retryDecision(ctx, ci.idempotent, ci.wrote.Load(), resp, err)
+	retry, stop := retryDecision(ctx, ci.idempotent, ci.wrote.Load(), answeredBefore, resp, err)
 	if retry && resp != nil && ci.attempts <= c.rc.RetryMax {
 		if wait, ok := retryAfterOf(resp, time.Now()); ok && wait > c.maxRetryAfter {
 			retry, stop = false, &retryAfterTooLong{wait: wait}
@@ -375,15 +383,22 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 }
 
 // retryDecision is the retry policy. A context that is done stops everything. Transport errors:
-// connection refused, unknown host and TLS failures are final; timeouts and resets are retried
-// when the call is idempotent or the request was certainly not sent (wrote false). Statuses: 429
-// and 503 are retried for every call (they promise nothing ran); 423 with a Retry-After, 502 and
-// 504 only for idempotent calls. Everything else is final.
-func retryDecision(ctx context.Context, idempotent, wrote bool, resp *http.Response, err error) (bool, error) {
+// unknown host and TLS failures are final, and so is a refused connection unless the server has
+// answered this client before (answeredBefore: then it is restarting, and a refused connection
+// certainly sent nothing, so even a POST that is not idempotent is retried); timeouts and resets
+// are retried when the call is idempotent or the request was certainly not sent (wrote false).
+// Statuses: 429 and 503 are retried for every call (they promise nothing ran); 423 with a
+// Retry-After, 500, 502 and 504 only for idempotent calls (a GET, PUT or DELETE repeated does
+// what it did once; a create answered 500 may have committed: the caller looks it up). Everything
+// else is final.
+func retryDecision(ctx context.Context, idempotent, wrote, answeredBefore bool, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
 	if err != nil {
+		if answeredBefore && errors.Is(err, syscall.ECONNREFUSED) {
+			return true, nil
+		}
 		if permanentTransportError(err) {
 			return false, nil
 		}
@@ -394,7 +409,7 @@ func retryDecision(ctx context.Context, idempotent, wrote bool, resp *http.Respo
 		return true, nil
 	case http.StatusLocked:
 		return idempotent && resp.Header.Get("Retry-After") != "", nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent, nil
 	}
 	return false, nil

@@ -115,6 +115,20 @@ func (p *Platform) GetActivation(ctx context.Context, userID string) (*platform.
 	return activationOf(s, pr), nil
 }
 
+var _ platform.ActivationAdopter = (*Platform)(nil)
+
+// AdoptActivation implements platform.ActivationAdopter: on Webex for Wholesale the activation is
+// the subscriber's own status and package, made with the subscriber when ucprov_user created it
+// (in this process or in an earlier apply); there is never a second activation to queue. So
+// ucprov_activation takes over the activation of any subscriber it has read, whatever its status,
+// and moves it to its package.
+func (p *Platform) AdoptActivation(_ context.Context, userID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, known := p.refs[userID]
+	return known
+}
+
 // ReadActivation implements platform.Activations (from the bulk read when it can).
 func (p *Platform) ReadActivation(ctx context.Context, ent, userID string) (*platform.Activation, error) {
 	_, s, pr, ok, err := p.fromSnapshot(ctx, ent, userID)

@@ -190,27 +190,9 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 		CustomerID: cid, Email: in.Email, Packages: []string{p.basePkg},
 		ProvisioningParameters: webex.WholesaleProvisioningParameters{FirstName: in.FirstName, LastName: in.LastName, LocationID: in.GroupID},
 	}
-	res, err := p.c.ProvisionWholesaleSubscriber(ctx, req)
-	var sub *webex.WholesaleSubscriber
-	switch {
-	case err == nil:
-		sub = &res.Subscriber
-		if res.Pending() {
-			tflog.Warn(ctx, "the wholesale subscriber waits for the user's consent to move an existing Webex account (pending_user_migration); "+
-				"its activation shows the status", map[string]any{"subscriber_id": sub.ID})
-		}
-	case ctx.Err() == nil && ambiguous(err):
-		found, ferr := p.adopt(ctx, cid, in)
-		if ferr != nil {
-			return nil, ferr
-		}
-		if found == nil {
-			return nil, convErr(err)
-		}
-		sub = found
-		tflog.Info(ctx, "the subscriber create's answer was lost or refused; adopted the subscriber with that email", map[string]any{"subscriber_id": sub.ID})
-	default:
-		return nil, convErr(err)
+	sub, err := p.provision(ctx, cid, req, in)
+	if err != nil {
+		return nil, err
 	}
 	r, err := p.learnSubscriber(ctx, sub)
 	if err != nil {
@@ -244,6 +226,44 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 	p.mu.Unlock()
 	u := p.userOf(sub, pr)
 	return &u, nil
+}
+
+// createAttempts bounds the POSTs of one subscriber create: a failure that may hide a created
+// subscriber (a reset, a 5xx) is resolved by looking the email up; when nothing was created the
+// POST is sent again (Webex has no idempotency keys: the lookup is what makes this safe).
+const createAttempts = 4
+
+// provision POSTs the subscriber of in (req) to customer cid and returns it: answered, or found
+// by its email after an ambiguous failure (a lost answer: adopted when it is what in asks for),
+// or created by a later attempt when the lookup shows that the failed one created nothing.
+func (p *Platform) provision(ctx context.Context, cid string, req webex.WholesaleSubscriberCreate, in platform.UserInput) (*webex.WholesaleSubscriber, error) {
+	for attempt := 1; ; attempt++ {
+		res, err := p.c.ProvisionWholesaleSubscriber(ctx, req)
+		if err == nil {
+			if res.Pending() {
+				tflog.Warn(ctx, "the wholesale subscriber waits for the user's consent to move an existing Webex account (pending_user_migration); "+
+					"its activation shows the status", map[string]any{"subscriber_id": res.Subscriber.ID})
+			}
+			return &res.Subscriber, nil
+		}
+		if ctx.Err() != nil || !ambiguous(err) {
+			return nil, convErr(err)
+		}
+		found, ferr := p.adopt(ctx, cid, in)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if found != nil {
+			tflog.Info(ctx, "the subscriber create's answer was lost or refused; adopted the subscriber with that email", map[string]any{"subscriber_id": found.ID})
+			return found, nil
+		}
+		if we, ok := webex.AsError(err); (ok && we.Status < 500) || attempt == createAttempts {
+			// A refusal (409) that no subscriber of this customer explains, or no attempt left.
+			return nil, convErr(err)
+		}
+		tflog.Warn(ctx, "the subscriber create failed and created nothing (no subscriber has the email); creating it again",
+			map[string]any{"attempt": attempt, "error": err.Error()})
+	}
 }
 
 // ambiguous reports whether a create's failure may hide a created subscriber.
@@ -501,8 +521,8 @@ func (p *Platform) UserEnterprise(id string) string {
 	return ""
 }
 
-// EmailHolders implements platform.Users: the subscribers of ent with that email, from the bulk
-// read; users this process wrote are read again.
+// EmailHolders implements platform.Users: the subscribers of ent with that email (with their
+// person's names and location), from the bulk read; users this process wrote are read again.
 func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platform.User, error) {
 	if ent == "" || email == "" {
 		return nil, nil
@@ -513,7 +533,14 @@ func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platf
 	}
 	var out []platform.User
 	for _, s := range snap.subs {
-		if strings.EqualFold(s.Email, email) && !p.wasWritten(s.ID) {
+		if !strings.EqualFold(s.Email, email) || p.wasWritten(s.ID) {
+			continue
+		}
+		if pr, ok := snap.people[s.PersonID]; ok {
+			// With its names and location: the plan tells the subscriber of a create whose
+			// answer was lost (what the configuration asks for) from another user's.
+			out = append(out, p.userOf(s, pr))
+		} else {
 			out = append(out, platform.User{ID: s.ID, EnterpriseID: p.entName(s.CustomerID), Email: s.Email})
 		}
 	}
@@ -527,7 +554,7 @@ func (p *Platform) EmailHolders(ctx context.Context, ent, email string) ([]platf
 			}
 		}
 		if strings.EqualFold(u.Email, email) {
-			out = append(out, platform.User{ID: id, EnterpriseID: u.EnterpriseID, Email: u.Email})
+			out = append(out, *u)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -287,3 +287,34 @@ func startSandboxSame(t *testing.T, srv *sandbox.Server) (*sandbox.Server, *Plat
 	}
 	return srv, p
 }
+
+// A subscriber create that fails before anything is committed (a reset or a 500 before the
+// handler ran: the lookup by email finds nothing) is sent again, and makes exactly one
+// subscriber; when every attempt fails so, the create fails with the last error after
+// createAttempts POSTs.
+func TestWholesaleCreateRetriedWhenNothingCommitted(t *testing.T) {
+	srv, p := startSandbox(t)
+	ctx := context.Background()
+	ent := sandbox.WebexID("CUSTOMER", sandbox.DemoEnterpriseAcme)
+	paris := sandbox.DemoWebexLocation(sandbox.DemoGroupParis)
+	for i, kind := range []sandbox.FaultKind{sandbox.FaultReset, sandbox.FaultStatus500} {
+		email := fmt.Sprintf("retried%d@acme.example", i)
+		srv.InjectFault(sandbox.Fault{Method: "POST", Pattern: "/v1/wholesale/subscribers", Kind: kind, Times: createAttempts - 1})
+		u, err := p.CreateUser(ctx, ent, platform.UserInput{GroupID: paris, FirstName: "Re", LastName: "Tried", Email: email})
+		if err != nil {
+			t.Fatalf("%s before the commit, %d times: %v, want the create sent again", kind, createAttempts-1, err)
+		}
+		subs, err := p.Client().ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent, Email: email})
+		if err != nil || len(subs) != 1 || subs[0].ID != u.ID {
+			t.Fatalf("%s: subscribers with the email %+v (%v), want exactly %s", kind, subs, err, u.ID)
+		}
+	}
+	srv.InjectFault(sandbox.Fault{Method: "POST", Pattern: "/v1/wholesale/subscribers", Kind: sandbox.FaultReset, Times: createAttempts})
+	if _, err := p.CreateUser(ctx, ent, platform.UserInput{GroupID: paris, FirstName: "Never", LastName: "Made", Email: "never@acme.example"}); err == nil {
+		t.Fatal("every attempt reset: want the create to fail")
+	}
+	subs, err := p.Client().ListWholesaleSubscribers(ctx, webex.WholesaleSubscriberFilter{CustomerID: ent, Email: "never@acme.example"})
+	if err != nil || len(subs) != 0 {
+		t.Fatalf("subscribers after a failed create: %+v %v", subs, err)
+	}
+}
