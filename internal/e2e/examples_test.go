@@ -83,7 +83,7 @@ func TestExampleOnboardSite(t *testing.T) {
 
 	// Marie moves to another number and extension: her voicemail passcode stays (issue 20), the
 	// generated passcode is not drawn again and no passcode is written.
-	const passcodeRoute = "PUT /v1/users/{usr}/voicemail/passcode"
+	passcodeRoute := sb.Counter(OpSetPasscode)
 	before, err := sb.Metrics(ctx)
 	if err != nil {
 		t.Fatal(err)

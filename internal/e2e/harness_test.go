@@ -55,7 +55,7 @@ func TestHarnessApplyKillRestartDestroy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m["POST /v1/enterprises/{ent}/users"] != 2 {
+	if sb.Count(m, OpCreateUser) != 2 {
 		t.Errorf("metrics: %v", m)
 	}
 

@@ -140,7 +140,7 @@ func TestNewcomerPlanSaysSo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, route := range []string{"PUT /v1/users/{usr}/voicemail/passcode", "PUT /v1/users/{usr}/portal-password"} {
+	for _, route := range []string{sb.Counter(OpSetPasscode), sb.Counter(OpSetPassword)} {
 		if after[route] != before[route] {
 			t.Errorf("the apply after the import sent %d requests %s", after[route]-before[route], route)
 		}

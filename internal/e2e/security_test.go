@@ -47,7 +47,7 @@ resource "ucprov_user" "` + name + `" {
 	}
 	must(t)(wd.Apply(ctx))
 	m, err := sb.Metrics(ctx)
-	if err != nil || m["PUT /v1/users/{usr}/voicemail/passcode"] != 1 || m["PUT /v1/users/{usr}/portal-password"] != 1 {
+	if err != nil || sb.Count(m, OpSetPasscode) != 1 || sb.Count(m, OpSetPassword) != 1 {
 		t.Fatalf("the secrets were not written: %v (%v)", m, err)
 	}
 

@@ -284,12 +284,16 @@ func (c *Client) doDocument(ctx context.Context, cmds []Request) ([]Response, er
 	}
 }
 
-// send applies the rate limit and the per-attempt timeout around one round trip.
+// send applies the rate limit and the per-attempt timeout around one round trip (a transport that
+// retries inside its round trip bounds each of its attempts itself: boundsAttempts).
 func (c *Client) send(ctx context.Context, doc []byte, epoch int, read bool) ([]byte, int, error) {
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return nil, epoch, err
 		}
+	}
+	if c.t.boundsAttempts() {
+		return c.t.roundTrip(ctx, doc, epoch, read)
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()

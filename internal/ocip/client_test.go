@@ -699,3 +699,57 @@ func TestTwoStageLoginRestartsAfterADrop(t *testing.T) {
 		t.Fatalf("login %+v over %d connections", info, conns)
 	}
 }
+
+// TestSOAPRequestTimeoutIsPerAttempt: RequestTimeout bounds each HTTP attempt of a SOAP document,
+// not the attempts and the waits between them together: a document answered NO_OCS_CONNECTION
+// several times, whose retries take longer in all than RequestTimeout, still gets through; an
+// attempt that hangs longer than RequestTimeout is given up and (a read) tried again.
+func TestSOAPRequestTimeoutIsPerAttempt(t *testing.T) {
+	f := newFakeBW(t)
+	sf := newSOAPFront(t, f, false)
+	c := newTestClient(t, sf.srv.URL, func(c *Config) {
+		c.MaxRetries, c.RequestTimeout, c.RetryWaitMin, c.RetryWaitMax = 6, 300*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
+	})
+	ctx := testCtx(t)
+	if _, err := c.LoginInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	hits, hang := 0, false
+	sf.mu.Lock()
+	sf.hook = func(w http.ResponseWriter, _ int) bool {
+		mu.Lock()
+		h, hg := hits, hang
+		hits++
+		mu.Unlock()
+		switch {
+		case hg && h == 0:
+			time.Sleep(time.Second) // longer than RequestTimeout
+			return true
+		case !hg && h < 5: // 5 faults and 5 waits of 100 ms or more: over RequestTimeout in all
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, soapFault("soapenv:Server.generalException", "NO_OCS_CONNECTION", ""))
+			return true
+		}
+		return false
+	}
+	sf.mu.Unlock()
+	start := time.Now()
+	if _, err := c.Do(ctx, UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}); err != nil {
+		t.Fatalf("after %d attempts in %s: %v", hits, time.Since(start), err)
+	}
+	if hits != 6 {
+		t.Errorf("%d attempts, want 6", hits)
+	}
+
+	mu.Lock()
+	hits, hang = 0, true
+	mu.Unlock()
+	start = time.Now()
+	if _, err := c.Do(ctx, UserGetListInGroupRequest{ServiceProviderId: "SP1", GroupId: "G1"}); err != nil {
+		t.Fatalf("after a hanging attempt: %v", err)
+	}
+	if took := time.Since(start); hits != 2 || took > 900*time.Millisecond {
+		t.Errorf("%d attempts in %s, want the hanging one given up after 300ms and a second", hits, took)
+	}
+}

@@ -39,6 +39,8 @@ func (s *soapTransport) charset() string { return charsetUTF8 }
 func (s *soapTransport) secure() bool    { return s.https || s.loopback }
 func (s *soapTransport) resetSession()   { s.jar.reset() }
 func (s *soapTransport) name() string    { return "soap" }
+
+func (s *soapTransport) boundsAttempts() bool { return true }
 func (s *soapTransport) close() error {
 	s.rc.HTTPClient.CloseIdleConnections()
 	return nil
@@ -113,6 +115,11 @@ func newSOAPTransport(u *url.URL, loopback bool, cfg Config) *soapTransport {
 		hc = &c
 	}
 	hc.Jar = s.jar
+	if hc.Timeout == 0 || hc.Timeout > cfg.RequestTimeout {
+		// Each attempt (go-retryablehttp's retries are separate requests) is bounded on its own: a
+		// bound around all of them would end a document still being retried as allowed.
+		hc.Timeout = cfg.RequestTimeout
+	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	maxRetryAfter := cfg.MaxRetryAfter
 	s.rc = &retryablehttp.Client{

@@ -29,6 +29,10 @@ type transport interface {
 	// resetSession forgets transport-level session state (the SOAP JSESSIONID) before a new login.
 	resetSession()
 	name() string
+	// boundsAttempts reports whether roundTrip retries by itself and bounds each of its attempts
+	// with Config.RequestTimeout (SOAP: go-retryablehttp, http.Client.Timeout); otherwise
+	// Client.send bounds the one attempt of a roundTrip.
+	boundsAttempts() bool
 	close() error
 }
 
@@ -80,9 +84,11 @@ type tcpTransport struct {
 
 var closingTag = []byte("</BroadsoftDocument>")
 
-func (t *tcpTransport) charset() string { return charsetLatin1 }
-func (t *tcpTransport) secure() bool    { return t.tlsConf != nil || t.loopback }
-func (t *tcpTransport) resetSession()   {}
+func (t *tcpTransport) charset() string      { return charsetLatin1 }
+func (t *tcpTransport) secure() bool         { return t.tlsConf != nil || t.loopback }
+func (t *tcpTransport) resetSession()        {}
+func (t *tcpTransport) boundsAttempts() bool { return false }
+
 func (t *tcpTransport) name() string {
 	if t.tlsConf != nil {
 		return "tls"

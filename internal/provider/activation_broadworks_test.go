@@ -147,3 +147,72 @@ resource "ucprov_directory_sync" "test" {
 	})
 	_ = terraform.State{}
 }
+
+// TestAccBroadWorksActivationAfterIMPOfAnEarlierApply: Integrated IMP turned on in one apply
+// (flow-through provisioning makes the Webex subscriber), ucprov_activation added in a later one
+// (another provider process): the activation takes the flow-through subscriber over rather than
+// fail "User already activated". A provisioned subscriber of a user without Integrated IMP is
+// still refused (flow-through did not make it: import it).
+func TestAccBroadWorksActivationAfterIMPOfAnEarlierApply(t *testing.T) {
+	sb := acctest.StartBroadWorks(t)
+	users := sb.BroadWorksConfig(acctest.OCIPOverSOAP) + `
+resource "ucprov_user" "ada" {
+  group_id   = "grp_denver"
+  first_name = "Ada"
+  last_name  = "Lovelace"
+  email      = "ada@acme.example"
+}
+resource "ucprov_imp_setting" "ada" {
+  user_id = ucprov_user.ada.id
+  enabled = true
+}
+`
+	activation := `
+resource "ucprov_activation" "ada" {
+  user_id    = ucprov_user.ada.id
+  wait_for   = "provisioned"
+  depends_on = [ucprov_imp_setting.ada]
+}
+`
+	alan := `
+resource "ucprov_user" "alan" {
+  group_id   = "grp_denver"
+  first_name = "Alan"
+  last_name  = "Turing"
+  email      = "alan@acme.example"
+}
+resource "ucprov_activation" "alan" {
+  user_id  = ucprov_user.alan.id
+  wait_for = "provisioned"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: users},
+			{
+				Config: users + activation,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ucprov_activation.ada", tfjsonpath.New("status"), knownvalue.StringExact("provisioned")),
+					statecheck.ExpectKnownValue("ucprov_activation.ada", tfjsonpath.New("package"), knownvalue.StringExact("webex_calling")),
+				},
+			},
+			{Config: users + activation, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				// Alan has no Integrated IMP: his activation is queued by ucprov_activation.alan.
+				Config: users + activation + alan,
+			},
+			{
+				// A second activation resource for Alan meets a subscriber that flow-through did
+				// not make: refused.
+				Config: users + activation + alan + `
+resource "ucprov_activation" "alan2" {
+  user_id  = ucprov_user.alan.id
+  wait_for = "provisioned"
+}
+`,
+				ExpectError: regexp.MustCompile(`User already activated`),
+			},
+		},
+	})
+}

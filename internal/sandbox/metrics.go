@@ -40,8 +40,8 @@ func (m *metricsStore) add(pattern string) {
 func (m *metricsStore) addWrite() { m.writes.Add(1) }
 
 // Metrics returns a copy of the request counters: route pattern ("POST /v1/enterprises/{ent}/users")
-// → number of requests that reached that route (faults, 401s and 429s included). The same object
-// is served at GET /_sandbox/metrics.
+// → number of requests that reached that route (faults, 401s and 429s included), and the OCI-P
+// commands run by type (OCIPCommandMetric). The same object is served at GET /_sandbox/metrics.
 func (s *Server) Metrics() map[string]int64 {
 	s.metrics.mu.Lock()
 	defer s.metrics.mu.Unlock()

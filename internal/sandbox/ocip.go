@@ -108,6 +108,14 @@ import (
 // OCIPSOAPPath is the path of OCI-P over SOAP on the HTTP listener.
 const OCIPSOAPPath = "/webservice/services/ProvisioningService"
 
+// OCIPCommandMetric is the metrics key (Server.Metrics, GET /_sandbox/metrics) that counts the
+// commands of type xsiType (a command of the R25 schema the emulator knows, e.g.
+// "UserAddRequest22V2") run in OCI-P documents, over SOAP and TCP alike: "OCIP " + xsiType. The
+// documents themselves are counted under "POST "+OCIPSOAPPath and "OCIP "+OCIPTCPPattern, one per
+// document whatever its number of commands; a document refused as a whole (a fault, the rate
+// limit, not logged in) runs no command.
+func OCIPCommandMetric(xsiType string) string { return "OCIP " + xsiType }
+
 // OCIPTCPPattern is the Fault.Pattern (and metrics key suffix "OCIP ocip-tcp") of documents that
 // arrive on the OCI-P TCP listener.
 const OCIPTCPPattern = "ocip-tcp"
@@ -461,6 +469,9 @@ func (s *Server) ocipProcess(ctx context.Context, scope string, doc *ocipDoc, so
 		cmd, known := ocipCommands[typ]
 		if soap && i == 0 && sess.admin == nil && (!known || !cmd.loginFree) {
 			return "", true
+		}
+		if known {
+			s.metrics.add(OCIPCommandMetric(typ))
 		}
 		answers = append(answers, s.ocipRunCommand(ctx, sess, n, doc.idName))
 	}

@@ -416,3 +416,28 @@ func TestOCIPCommandSpecsMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestOCIPCommandMetrics: every command run is counted by its type (OCIPCommandMetric), over SOAP
+// and TCP; a document is counted once by its route whatever its commands; a document refused as a
+// whole runs, and counts, no command.
+func TestOCIPCommandMetrics(t *testing.T) {
+	e := newOCIPEnv(t)
+	get := cmd("GroupGetRequest22V5", "<serviceProviderId>ent_acme</serviceProviderId><groupId>grp_denver</groupId>")
+	soap, tcp := e.admin(t, "soap"), e.admin(t, "tcp")
+	e.s.ResetMetrics()
+	soap.do(cmd("UserAddRequest22V2", addUserBody(acmeUserID, "Ada", "Lovelace", "")), cmd("UserGetRequest23V2", userIDBody(acmeUserID)))
+	tcp.do(get, get)
+	e.s.InjectFault(Fault{Pattern: OCIPSOAPPath, Kind: FaultStatus503})
+	if r := soap.send(soap.document(get)); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("503 fault: status %d", r.status)
+	}
+	m := e.s.Metrics()
+	for key, want := range map[string]int64{
+		OCIPCommandMetric("UserAddRequest22V2"): 1, OCIPCommandMetric("UserGetRequest23V2"): 1,
+		OCIPCommandMetric("GroupGetRequest22V5"): 2, "POST " + OCIPSOAPPath: 2, "OCIP " + OCIPTCPPattern: 1,
+	} {
+		if m[key] != want {
+			t.Errorf("metrics[%q] = %d, want %d (all: %v)", key, m[key], want, m)
+		}
+	}
+}

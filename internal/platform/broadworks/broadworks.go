@@ -178,13 +178,22 @@ func (p *Platform) Lacks(f platform.Feature) error {
 
 // CheckEnterprise implements platform.Platform: ServiceProviderGetRequest22V4 over OCI-P (a
 // refused login is IsRefused with the OCI-P error text; an invisible service provider IsNotFound),
-// then the Webex for BroadWorks enterprise list (401/403 are IsRefused naming the missing scope;
-// an enterprise Webex does not know is not an error here: activations then fail on their own).
+// and at the same time the Webex for BroadWorks enterprise list (401/403 are IsRefused naming the
+// missing scope; an enterprise Webex does not know is not an error here: activations then fail on
+// their own). The OCI-P error wins. Side by side, not one after the other: the provider bounds the
+// check in time (30 s), and the two platforms' retries under faults need not add up.
 func (p *Platform) CheckEnterprise(ctx context.Context, ent string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wxErr := make(chan error, 1)
+	go func() {
+		_, err := p.webexEnterprise(ctx, ent)
+		wxErr <- err
+	}()
 	if _, err := ocip.Call[*ocip.ServiceProviderGetResponse22V4](ctx, p.oc, ocip.ServiceProviderGetRequest22V4{ServiceProviderId: &ent}); err != nil {
 		return convOCIP(err)
 	}
-	if _, err := p.webexEnterprise(ctx, ent); err != nil && !platform.IsNotFound(err) {
+	if err := <-wxErr; err != nil && !platform.IsNotFound(err) {
 		return err
 	}
 	return nil
