@@ -135,20 +135,30 @@ func (p *Platform) subList(ctx context.Context, ent string) (map[string]*webex.B
 	if ok {
 		return m, nil
 	}
-	var subs []webex.BroadWorksSubscriber
-	err := wxRepeat(ctx, func() (err error) {
-		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
-		return err
+	gen := p.listGenOf(ent)
+	v, err, _ := p.flight.Do("subscribers of "+ent, func() (any, error) {
+		var subs []webex.BroadWorksSubscriber
+		err := wxRepeat(ctx, func() (err error) {
+			subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+			return err
+		})
+		if err != nil {
+			return nil, convWebex(err)
+		}
+		m := make(map[string]*webex.BroadWorksSubscriber, len(subs))
+		for i := range subs {
+			m[strings.ToLower(subs[i].UserID)] = &subs[i]
+		}
+		return m, nil
 	})
 	if err != nil {
-		return nil, convWebex(err)
+		return nil, err
 	}
-	m = make(map[string]*webex.BroadWorksSubscriber, len(subs))
-	for i := range subs {
-		m[strings.ToLower(subs[i].UserID)] = &subs[i]
-	}
+	m = v.(map[string]*webex.BroadWorksSubscriber)
 	p.mu.Lock()
-	p.subLists[ent] = m
+	if p.listGenLocked(ent) == gen { // no write of this enterprise started since the list was asked for
+		p.subLists[ent] = m
+	}
 	p.mu.Unlock()
 	return m, nil
 }
