@@ -349,3 +349,59 @@ func TestBroadWorksSubscriberListShared(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A list or a read answered while a write of this process started is used for that read and not
+// kept: the next read asks again.
+func TestBroadWorksListsNotKeptAcrossAWrite(t *testing.T) {
+	b := startBW(t, 3)
+	ctx := context.Background()
+	ent := sandbox.DemoEnterpriseAcme
+	var userHit, listHit atomic.Bool
+	b.doer.before = func(cmds []ocip.Request) error {
+		switch c := cmds[0].(type) {
+		case ocip.UserGetRequest23V2: // this process writes the user while its read is in flight
+			if c.UserId == b.ids[0] && !userHit.Swap(true) {
+				b.p.wrote(b.ids[0], ent)
+			}
+		case ocip.UserGetListInServiceProviderRequest: // … or another user of ent while the list is
+			if !listHit.Swap(true) {
+				b.p.wrote(b.ids[2], ent)
+			}
+		}
+		return nil
+	}
+	if _, err := b.p.ReadUser(ctx, ent, b.ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.p.ReadNumber(ctx, ent, b.ids[1]); !platform.IsNotFound(err) { // (no number)
+		t.Fatal(err)
+	}
+	if !userHit.Load() || !listHit.Load() {
+		t.Fatalf("hooks: user %v, list %v", userHit.Load(), listHit.Load())
+	}
+	b.doer.before = nil
+	_, c1 := b.doer.counts()
+	if _, err := b.p.ReadUser(ctx, ent, b.ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.p.ReadNumber(ctx, ent, b.ids[1]); !platform.IsNotFound(err) { // (no number)
+		t.Fatal(err)
+	}
+	_, c2 := b.doer.counts()
+	if c2["UserGetRequest23V2"] == c1["UserGetRequest23V2"] {
+		t.Error("a user read answered while a write started was kept")
+	}
+	if c2["UserGetListInServiceProviderRequest"] == c1["UserGetListInServiceProviderRequest"] {
+		t.Error("a user list answered while a write started was kept")
+	}
+	// Without a write, both are kept.
+	if _, err := b.p.ReadUser(ctx, ent, b.ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.p.ReadNumber(ctx, ent, b.ids[1]); !platform.IsNotFound(err) { // (no number)
+		t.Fatal(err)
+	}
+	if _, c3 := b.doer.counts(); fmt.Sprint(c3) != fmt.Sprint(c2) {
+		t.Errorf("reads without a write were sent again: %v → %v", c2, c3)
+	}
+}

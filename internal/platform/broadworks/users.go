@@ -351,6 +351,7 @@ func (p *Platform) readUserOnce(ctx context.Context, ent, id string) (*userEntry
 			return e, nil
 		}
 	}
+	gen := p.gensOf([]string{id})[id]
 	resp, err := p.batch.do(ctx, ocip.UserGetRequest23V2{UserId: id})
 	if err != nil {
 		return nil, convOCIP(err)
@@ -358,6 +359,13 @@ func (p *Platform) readUserOnce(ctx context.Context, ent, id string) (*userEntry
 	r, ok := resp.(*ocip.UserGetResponse23V2)
 	if !ok {
 		return nil, fmt.Errorf("broadworks: UserGetRequest23V2 answered with %s", resp.OCIType())
+	}
+	if p.gensOf([]string{id})[id] != gen { // a write of this process started meanwhile: answer, keep nothing
+		u, err := p.userOf(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return &userEntry{resp: r, user: u}, nil
 	}
 	return p.entryOf(ctx, r)
 }
@@ -764,14 +772,18 @@ func (p *Platform) spList(ctx context.Context, ent string) ([]listRow, error) {
 	if ok {
 		return rows, nil
 	}
-	gen := p.listGenOf(ent)
-	v, err, _ := p.flight.Do("users of "+ent, func() (any, error) { return p.listUsers(ctx, ent, platform.UserFilter{}) })
+	v, err, _ := p.flight.Do("users of "+ent, func() (any, error) {
+		gen := p.listGenOf(ent) // taken by the reader that sends the list (joiners share its answer)
+		rows, err := p.listUsers(ctx, ent, platform.UserFilter{})
+		return genRows{rows, gen}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	rows = v.([]listRow)
+	got := v.(genRows)
+	rows = got.rows
 	p.mu.Lock()
-	if p.listGenLocked(ent) == gen { // no write of this enterprise started since the list was asked for
+	if p.listGenLocked(ent) == got.gen { // no write of this enterprise started since the list was asked for
 		p.spLists[ent] = rows
 	}
 	for _, r := range rows {
@@ -779,6 +791,12 @@ func (p *Platform) spList(ctx context.Context, ent string) ([]listRow, error) {
 	}
 	p.mu.Unlock()
 	return rows, nil
+}
+
+// genRows is a user list with the write count of its enterprise when it was asked for.
+type genRows struct {
+	rows []listRow
+	gen  uint64
 }
 
 func (r listRow) user(ent string) platform.User {
