@@ -135,22 +135,39 @@ func (p *Platform) subList(ctx context.Context, ent string) (map[string]*webex.B
 	if ok {
 		return m, nil
 	}
-	var subs []webex.BroadWorksSubscriber
-	err := wxRepeat(ctx, func() (err error) {
-		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
-		return err
+	v, err, _ := p.flight.Do("subscribers of "+ent, func() (any, error) {
+		gen := p.listGenOf(ent) // taken by the reader that sends the list (joiners share its answer)
+		var subs []webex.BroadWorksSubscriber
+		err := wxRepeat(ctx, func() (err error) {
+			subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
+			return err
+		})
+		if err != nil {
+			return nil, convWebex(err)
+		}
+		m := make(map[string]*webex.BroadWorksSubscriber, len(subs))
+		for i := range subs {
+			m[strings.ToLower(subs[i].UserID)] = &subs[i]
+		}
+		return genSubs{m, gen}, nil
 	})
 	if err != nil {
-		return nil, convWebex(err)
+		return nil, err
 	}
-	m = make(map[string]*webex.BroadWorksSubscriber, len(subs))
-	for i := range subs {
-		m[strings.ToLower(subs[i].UserID)] = &subs[i]
-	}
+	got := v.(genSubs)
+	m = got.m
 	p.mu.Lock()
-	p.subLists[ent] = m
+	if p.listGenLocked(ent) == got.gen { // no write of this enterprise started since the list was asked for
+		p.subLists[ent] = m
+	}
 	p.mu.Unlock()
 	return m, nil
+}
+
+// genSubs is a subscriber list with the write count of its enterprise when it was asked for.
+type genSubs struct {
+	m   map[string]*webex.BroadWorksSubscriber
+	gen uint64
 }
 
 // GetActivation implements platform.Activations (GET /broadworks/subscribers?userId=).

@@ -15,6 +15,10 @@ type batcher struct {
 	c      ocip.Doer
 	window time.Duration
 
+	// fill, when set, may add commands to a document that has room (up to room commands); keep
+	// receives their answers (fewer when the document failed). The document costs the same.
+	fill func(reqs []ocip.Request, room int) (extra []ocip.Request, keep func([]ocip.Response))
+
 	mu      sync.Mutex
 	pending []*batchCall
 	timer   *time.Timer
@@ -92,7 +96,16 @@ func (b *batcher) send(calls []*batchCall) {
 	for i, c := range live {
 		reqs[i] = c.req
 	}
+	var keep func([]ocip.Response)
+	if b.fill != nil && len(reqs) < ocip.MaxCommands {
+		var extra []ocip.Request
+		extra, keep = b.fill(reqs, ocip.MaxCommands-len(reqs))
+		reqs = append(reqs, extra...)
+	}
 	resps, err := b.c.Do(ctx, reqs...)
+	if keep != nil && len(resps) > len(live) {
+		keep(resps[len(live):])
+	}
 	for i, c := range live {
 		switch {
 		case i < len(resps):

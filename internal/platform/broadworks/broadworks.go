@@ -35,8 +35,12 @@
 // documents of up to 15 commands; one UserGetRequest23V2 answers ReadUser, ReadE911 and (with the
 // enterprise's user list) ReadNumber of that user; the enterprise's user list
 // (UserGetListInServiceProviderRequest) and subscriber list (GET /broadworks/subscribers?
-// spEnterpriseId=) are read once per process. Anything this process writes is read from the
-// platform again.
+// spEnterpriseId=) are read once per process (concurrent readers share one read). Past a threshold
+// of users read in an enterprise, a read that misses reads the next users of the enterprise's list
+// ahead in full documents (readahead.go); Integrated IMP and call forwarding reads fill their
+// documents with the same reads of the users read last, and read ahead when most users ask for
+// them (prefetch.go). Anything this process writes is read from the platform again, and an answer
+// read while a write of this process started is not kept; refusals are not kept.
 package broadworks
 
 import (
@@ -100,6 +104,10 @@ type Platform struct {
 	rules       map[string]*platform.PasscodeRules
 	inv         map[string][]platform.InventoryNumber
 	groupRules  map[string]*platform.PasscodeRules
+	wgen        map[string]uint64      // user id → writes this process started (read-ahead answers older are dropped)
+	aheads      map[string]*aheadState // enterprise → read-ahead counts (readahead.go)
+	entGen      map[string]uint64      // enterprise → writes started (lists read before are not kept)
+	allGen      uint64                 // writes started whose enterprise was not known
 }
 
 var (
@@ -142,8 +150,10 @@ func newPlatform(oc ocip.Doer, wx *webex.Client, cfg Config) *Platform {
 		userEnt: map[string]string{}, spLists: map[string][]listRow{},
 		subLists: map[string]map[string]*webex.BroadWorksSubscriber{}, wxEnts: map[string]*webex.BroadWorksEnterprise{},
 		rules: map[string]*platform.PasscodeRules{}, inv: map[string][]platform.InventoryNumber{}, groupRules: map[string]*platform.PasscodeRules{},
+		wgen: map[string]uint64{}, aheads: map[string]*aheadState{}, entGen: map[string]uint64{},
 	}
 	p.svc.init()
+	p.batch.fill = p.fillServices
 	return p
 }
 

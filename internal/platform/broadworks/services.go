@@ -42,8 +42,8 @@ func (p *Platform) GetE911(ctx context.Context, userID string) (*platform.E911, 
 }
 
 // ReadE911 implements platform.Services (from the user's read of this process).
-func (p *Platform) ReadE911(ctx context.Context, _, userID string) (*platform.E911, error) {
-	e, err := p.readUser(ctx, userID)
+func (p *Platform) ReadE911(ctx context.Context, ent, userID string) (*platform.E911, error) {
+	e, err := p.readUser(ctx, ent, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (p *Platform) PutE911(ctx context.Context, userID string, addr platform.Add
 	if err != nil {
 		return nil, err
 	}
-	e, err := p.readUser(ctx, u.ID)
+	e, err := p.readUser(ctx, "", u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +140,11 @@ func (p *Platform) GetIMP(ctx context.Context, userID string) (*platform.IMP, er
 
 // ReadIMP implements platform.Services (prefetched with the services of the users read: prefetch.go).
 func (p *Platform) ReadIMP(ctx context.Context, _, userID string) (*platform.IMP, error) {
-	e, err := p.services(ctx, userID)
+	resps, err := p.services(ctx, userID, false)
 	if err != nil {
 		return nil, err
 	}
-	return impOf(e.imp, ocip.Err(e.imp))
+	return impOf(resps[0], ocip.Err(resps[0]))
 }
 
 // SetIMP implements platform.Services. On: the "Integrated IMP" service is assigned and turned on
@@ -389,11 +389,11 @@ func (p *Platform) GetCallForwarding(ctx context.Context, userID string) (*platf
 
 // ReadCallForwarding implements platform.Services (prefetched: prefetch.go).
 func (p *Platform) ReadCallForwarding(ctx context.Context, _, userID string) (*platform.CallForwarding, error) {
-	e, err := p.services(ctx, userID)
+	resps, err := p.services(ctx, userID, true)
 	if err != nil {
 		return nil, err
 	}
-	return cfOf(e.cf)
+	return cfOf(resps)
 }
 
 func outgoing(s string) ocip.Nillable[string] {
@@ -426,6 +426,7 @@ func (p *Platform) PutCallForwarding(ctx context.Context, userID string, cf plat
 		ocip.UserCallForwardingNoAnswerModifyRequest{UserId: userID, IsActive: &cf.NoAnswer.Enabled,
 			ForwardToPhoneNumber: outgoing(cf.NoAnswer.Destination), NumberOfRings: ringsP},
 	}
+	p.wroteServices(userID)
 	resps, _, err := p.write(ctx, append(cmds, cfGets(userID)...)...)
 	if err != nil {
 		return nil, convOCIP(err)

@@ -266,18 +266,30 @@ func (p *Platform) wrote(id, ent string) {
 		ent = p.userEnt[id]
 	}
 	p.dirty[id] = true
+	p.wgen[id]++
 	delete(p.users, id)
 	if ent != "" {
+		p.entGen[ent]++
 		delete(p.spLists, ent)
 		delete(p.subLists, ent)
 		delete(p.inv, ent)
 	} else {
+		p.allGen++
 		p.inv = map[string][]platform.InventoryNumber{}
 		p.spLists = map[string][]listRow{}
 		p.subLists = map[string]map[string]*webex.BroadWorksSubscriber{}
 	}
 	delete(p.created, id)
 }
+
+// listGenOf is the count of writes that could change the lists of enterprise ent.
+func (p *Platform) listGenOf(ent string) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.listGenLocked(ent)
+}
+
+func (p *Platform) listGenLocked(ent string) uint64 { return p.entGen[ent] + p.allGen }
 
 // getUser reads user id (UserGetRequest23V2), always from the platform.
 func (p *Platform) getUser(ctx context.Context, id string) (*userEntry, error) {
@@ -300,8 +312,13 @@ func (p *Platform) entryOf(ctx context.Context, r *ocip.UserGetResponse23V2) (*u
 
 // readUser answers from this process's last read of id when nothing was written since, else
 // reads it in a shared document.
-func (p *Platform) readUser(ctx context.Context, id string) (*userEntry, error) {
+func (p *Platform) readUser(ctx context.Context, ent, id string) (*userEntry, error) {
 	p.mu.Lock()
+	if ent == "" {
+		ent = p.userEnt[id]
+	}
+	p.askedFor(ent, id)
+	p.saw(id)
 	e, ok := p.users[id]
 	f, busy := p.inflight[id]
 	if !ok && !busy {
@@ -320,7 +337,7 @@ func (p *Platform) readUser(ctx context.Context, id string) (*userEntry, error) 
 			return nil, ctx.Err()
 		}
 	}
-	f.e, f.err = p.readUserOnce(ctx, id)
+	f.e, f.err = p.readUserOnce(ctx, ent, id)
 	p.mu.Lock()
 	delete(p.inflight, id)
 	p.mu.Unlock()
@@ -328,7 +345,13 @@ func (p *Platform) readUser(ctx context.Context, id string) (*userEntry, error) 
 	return f.e, f.err
 }
 
-func (p *Platform) readUserOnce(ctx context.Context, id string) (*userEntry, error) {
+func (p *Platform) readUserOnce(ctx context.Context, ent, id string) (*userEntry, error) {
+	if p.wantAhead(ent) {
+		if e := p.readAhead(ctx, ent, id); e != nil {
+			return e, nil
+		}
+	}
+	gen := p.gensOf([]string{id})[id]
 	resp, err := p.batch.do(ctx, ocip.UserGetRequest23V2{UserId: id})
 	if err != nil {
 		return nil, convOCIP(err)
@@ -336,6 +359,13 @@ func (p *Platform) readUserOnce(ctx context.Context, id string) (*userEntry, err
 	r, ok := resp.(*ocip.UserGetResponse23V2)
 	if !ok {
 		return nil, fmt.Errorf("broadworks: UserGetRequest23V2 answered with %s", resp.OCIType())
+	}
+	if p.gensOf([]string{id})[id] != gen { // a write of this process started meanwhile: answer, keep nothing
+		u, err := p.userOf(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return &userEntry{resp: r, user: u}, nil
 	}
 	return p.entryOf(ctx, r)
 }
@@ -351,8 +381,8 @@ func (p *Platform) GetUser(ctx context.Context, id string) (*platform.User, erro
 }
 
 // ReadUser implements platform.Users.
-func (p *Platform) ReadUser(ctx context.Context, _, id string) (*platform.User, error) {
-	e, err := p.readUser(ctx, id)
+func (p *Platform) ReadUser(ctx context.Context, ent, id string) (*platform.User, error) {
+	e, err := p.readUser(ctx, ent, id)
 	if err != nil {
 		return nil, err
 	}
@@ -742,18 +772,31 @@ func (p *Platform) spList(ctx context.Context, ent string) ([]listRow, error) {
 	if ok {
 		return rows, nil
 	}
-	v, err, _ := p.flight.Do("users of "+ent, func() (any, error) { return p.listUsers(ctx, ent, platform.UserFilter{}) })
+	v, err, _ := p.flight.Do("users of "+ent, func() (any, error) {
+		gen := p.listGenOf(ent) // taken by the reader that sends the list (joiners share its answer)
+		rows, err := p.listUsers(ctx, ent, platform.UserFilter{})
+		return genRows{rows, gen}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	rows = v.([]listRow)
+	got := v.(genRows)
+	rows = got.rows
 	p.mu.Lock()
-	p.spLists[ent] = rows
+	if p.listGenLocked(ent) == got.gen { // no write of this enterprise started since the list was asked for
+		p.spLists[ent] = rows
+	}
 	for _, r := range rows {
 		p.userEnt[r.UserID] = ent
 	}
 	p.mu.Unlock()
 	return rows, nil
+}
+
+// genRows is a user list with the write count of its enterprise when it was asked for.
+type genRows struct {
+	rows []listRow
+	gen  uint64
 }
 
 func (r listRow) user(ent string) platform.User {
