@@ -104,6 +104,10 @@ func (p *Platform) fetchAhead(ctx context.Context, ent, id string) error {
 		}
 		ids = append(ids, u)
 	}
+	if len(ids) == 1 { // nothing left to read ahead: the reader's own read shares the batcher's documents
+		p.mu.Unlock()
+		return nil
+	}
 	gens := make([]uint64, len(ids))
 	for i, u := range ids {
 		gens[i] = p.wgen[u]
