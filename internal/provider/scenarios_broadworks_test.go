@@ -221,16 +221,16 @@ func TestAccBroadWorksUser_resetOnDestroy(t *testing.T) {
 			}
 			imp, err := ocip.Call[*ocip.UserIntegratedIMPGetResponse21sp1](acctest.Ctx(), sb.OCIP(), ocip.UserIntegratedIMPGetRequest21sp1{UserId: id})
 			if err != nil || imp.IsActive {
-				return fmt.Errorf("Integrated IMP after reset: %+v (%v)", imp, err)
+				return fmt.Errorf("Integrated IMP after reset: %+v (%w)", imp, err)
 			}
 			cf, err := ocip.Call[*ocip.UserCallForwardingAlwaysGetResponse](acctest.Ctx(), sb.OCIP(), ocip.UserCallForwardingAlwaysGetRequest{UserId: id})
 			if err != nil || cf.IsActive {
-				return fmt.Errorf("call forwarding after reset: %+v (%v)", cf, err)
+				return fmt.Errorf("call forwarding after reset: %+v (%w)", cf, err)
 			}
 			subs, err := ocip.Call[*ocip.UserGetListInGroupResponse](acctest.Ctx(), sb.OCIP(), ocip.UserGetListInGroupRequest{
 				ServiceProviderId: acctest.Enterprise, GroupId: acctest.GroupDenver})
 			if err != nil || subs.UserTable.Len() == 0 {
-				return fmt.Errorf("user list after reset: %v", err)
+				return fmt.Errorf("user list after reset: %w", err)
 			}
 			return nil
 		},

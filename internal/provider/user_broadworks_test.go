@@ -24,7 +24,7 @@ func bwUserDestroyed(sb *acctest.Sandbox, id *string) resource.TestCheckFunc {
 		}
 		_, err := sb.BWUser(*id)
 		if ocip.Code(err) != ocip.CodeUserNotFound {
-			return fmt.Errorf("user %s still on BroadWorks after destroy (err %v)", *id, err)
+			return fmt.Errorf("user %s still on BroadWorks after destroy (err %w)", *id, err)
 		}
 		return nil
 	}

@@ -443,17 +443,17 @@ func resetRecipeChecks(sb *acctest.Sandbox, adaID, bobID *string) func() error {
 		c := sb.Client()
 		u, err := c.GetUser(acctest.Ctx(), ada)
 		if err != nil || u.FirstName != "Available" || u.Email != "" {
-			return fmt.Errorf("ada not reset: %+v, %v", u, err)
+			return fmt.Errorf("ada not reset: %+v, %w", u, err)
 		}
 		n, err := c.GetNumber(acctest.Ctx(), ada)
 		if err != nil || n.PhoneNumber != "+17205551261" || n.Extension != "1261" {
-			return fmt.Errorf("the line lost its number: %+v, %v", n, err)
+			return fmt.Errorf("the line lost its number: %+v, %w", n, err)
 		}
 		if e, err := c.GetE911(acctest.Ctx(), ada); err != nil || e.Address1 != "1 Main Street" {
-			return fmt.Errorf("the line lost its E911 address: %+v, %v", e, err)
+			return fmt.Errorf("the line lost its E911 address: %+v, %w", e, err)
 		}
 		if u, err := c.GetUser(acctest.Ctx(), bob); err != nil || u.FirstName != "Bob" {
-			return fmt.Errorf("bob changed: %+v, %v", u, err)
+			return fmt.Errorf("bob changed: %+v, %w", u, err)
 		}
 		return nil
 	}

@@ -59,7 +59,7 @@ func TestAccWholesaleUser_createWithNumberImport(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := sb.Webex().GetWholesaleSubscriber(acctest.Ctx(), userID); !webex.IsNotFound(err) {
-				return fmt.Errorf("subscriber %s still there after destroy (err %v)", userID, err)
+				return fmt.Errorf("subscriber %s still there after destroy (err %w)", userID, err)
 			}
 			return nil
 		},

@@ -258,7 +258,7 @@ func (c *Client) CreatePersonSafe(ctx context.Context, p PersonCreate, callingDa
 		}
 		found, lerr := c.findPersonByEmail(ctx, p.OrgID, p.Emails[0], callingData)
 		if lerr != nil {
-			return nil, fmt.Errorf("%w (and looking the person up by email afterwards failed: %v)", err, lerr)
+			return nil, fmt.Errorf("%w (and looking the person up by email afterwards failed: %w)", err, lerr)
 		}
 		if found != nil {
 			return &CreatePersonResult{Person: found, Found: true}, nil

@@ -134,7 +134,7 @@ func TestBroadWorksConvOCIP(t *testing.T) {
 		t.Errorf("refused login: %v", err)
 	}
 	plain := errors.New("dial tcp: refused")
-	if convOCIP(plain) != plain {
+	if got := convOCIP(plain); !errors.Is(got, plain) || got.Error() != plain.Error() {
 		t.Error("a transport error is passed through")
 	}
 }
@@ -173,7 +173,6 @@ type fakeBW struct {
 	users    map[string]*ocip.UserGetResponse23V2
 	docs     [][]string
 	loseNext bool // apply the next document, then report its answer lost
-	mode     string
 }
 
 func (f *fakeBW) Do(_ context.Context, cmds ...ocip.Request) ([]ocip.Response, error) {

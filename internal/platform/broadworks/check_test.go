@@ -2,6 +2,7 @@ package broadworks
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +27,9 @@ func (s slowSP) Do(ctx context.Context, cmds ...ocip.Request) ([]ocip.Response, 
 		return nil, ctx.Err()
 	}
 	if s.err != nil {
-		return []ocip.Response{s.err.(*ocip.Error)}, nil
+		var oe *ocip.Error
+		_ = errors.As(s.err, &oe)
+		return []ocip.Response{oe}, nil
 	}
 	return []ocip.Response{&ocip.ServiceProviderGetResponse22V4{}}, nil
 }

@@ -180,7 +180,7 @@ func (p *Platform) SetIMP(ctx context.Context, userID string, enabled bool, o pl
 		return nil, convOCIP(err)
 	}
 	for _, r := range resps[:len(resps)-1] {
-		if err := ocip.Err(r); err != nil && !(ocip.Code(err) == codeServiceNotAssigned && !enabled) {
+		if err := ocip.Err(r); err != nil && (ocip.Code(err) != codeServiceNotAssigned || enabled) {
 			return nil, convOCIP(err)
 		}
 	}

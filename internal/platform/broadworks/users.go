@@ -642,7 +642,7 @@ func (p *Platform) DeleteUser(ctx context.Context, id string, o platform.WriteOp
 	if err != nil {
 		return convOCIP(err)
 	}
-	if err := ocip.Err(resps[0]); err != nil && !(ambiguous && ocip.Code(err) == ocip.CodeUserNotFound) {
+	if err := ocip.Err(resps[0]); err != nil && (!ambiguous || ocip.Code(err) != ocip.CodeUserNotFound) {
 		return convOCIP(err) // (after a lost answer, "user not found" is the delete done)
 	}
 	return nil

@@ -137,8 +137,6 @@ func userETag(u *platform.User) string {
 	return fingerprint("user", u.GroupID, u.FirstName, u.LastName, u.Department, u.TimeZone, strings.ToLower(u.Email), u.MobileNumber)
 }
 
-func (p *Platform) learnUser(u *platform.User) *platform.User { return u }
-
 // workNumber is the person's primary work number and extension.
 func workNumber(pr *webex.Person) (phone, ext string) {
 	for _, n := range pr.PhoneNumbers {

@@ -41,8 +41,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
@@ -392,18 +390,6 @@ func (p *Platform) GetGroup(ctx context.Context, id string) (*platform.Group, er
 	return &g, nil
 }
 
-// groupName is the name of location id ("" when it cannot be read).
-func (p *Platform) groupName(ctx context.Context, id string) string {
-	if id == "" {
-		return ""
-	}
-	g, err := p.GetGroup(ctx, id)
-	if err != nil {
-		return ""
-	}
-	return g.Name
-}
-
 // refOf resolves a subscriber id to its person, customer and organisation (GET
 // /wholesale/subscribers/{id} the first time; the answer is returned when it was read).
 func (p *Platform) refOf(ctx context.Context, id string) (*ref, *webex.WholesaleSubscriber, error) {
@@ -601,6 +587,3 @@ func convErr(err error) error {
 	}
 	return &wrapped{msg: err.Error(), err: pe}
 }
-
-// logDebug logs one line of the platform's reasoning (never a secret).
-func logDebug(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }

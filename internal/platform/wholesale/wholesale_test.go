@@ -71,7 +71,7 @@ func TestWholesaleConvErr(t *testing.T) {
 		}
 	}
 	plain := errors.New("dial tcp: refused")
-	if convErr(plain) != plain {
+	if got := convErr(plain); !errors.Is(got, plain) || got.Error() != plain.Error() {
 		t.Error("a transport error must pass unchanged")
 	}
 }
