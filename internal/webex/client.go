@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/ucprov/terraform-provider-ucprov/internal/ratelimit"
+	"github.com/ucprov/terraform-provider-ucprov/internal/restpath"
 	"io"
 	"net"
 	"net/http"
@@ -671,27 +672,8 @@ type apiPath struct {
 // pathOf fills the {name} placeholders of tmpl, in order, with the path-escaped ids. An empty id
 // is an error ("personId is required") so that no call ever hits a collection by mistake.
 func pathOf(tmpl string, ids ...string) apiPath {
-	var b strings.Builder
-	rest := tmpl
-	for _, id := range ids {
-		i := strings.IndexByte(rest, '{')
-		j := strings.IndexByte(rest, '}')
-		if i < 0 || j < i {
-			return apiPath{err: fmt.Errorf("internal error: too many ids for path %s", tmpl)}
-		}
-		name := rest[i+1 : j]
-		if strings.TrimSpace(id) == "" {
-			return apiPath{err: fmt.Errorf("webex: %s is required", name)}
-		}
-		b.WriteString(rest[:i])
-		b.WriteString(url.PathEscape(id))
-		rest = rest[j+1:]
-	}
-	if strings.IndexByte(rest, '{') >= 0 {
-		return apiPath{err: fmt.Errorf("internal error: missing id for path %s", tmpl)}
-	}
-	b.WriteString(rest)
-	return apiPath{path: b.String()}
+	p, err := restpath.Fill(tmpl, "webex: %s is required", ids...)
+	return apiPath{path: p, err: err}
 }
 
 // orgQuery returns a query with orgId set when orgID is not empty.
