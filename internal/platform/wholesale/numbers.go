@@ -182,8 +182,8 @@ func (p *Platform) PutNumber(ctx context.Context, userID string, in platform.Num
 			// Active at its location already (the bulk read says so): nothing to activate.
 			out.NumberState = numberActive
 		case in.Activate:
-			if err := p.c.ManageLocationNumbers(ctx, r.OrgID, loc, webex.LocationNumbersActivate, []string{in.PhoneNumber}); err != nil {
-				return nil, convErr(err)
+			if err := p.activateNumber(ctx, r.OrgID, loc, in.PhoneNumber); err != nil {
+				return nil, err
 			}
 			out.NumberState = numberActive
 		case same:

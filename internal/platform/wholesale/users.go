@@ -196,16 +196,17 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 	if err != nil {
 		return nil, err
 	}
-	p.markWritten(sub.ID)
 	if sub.Email == "" {
 		sub.Email = in.Email
 	}
-	var pr *webex.Person
-	if in.Department == "" && in.GroupID != "" {
-		// The person is what the create asked for: no read.
-		pr = &webex.Person{ID: r.PersonID, Emails: []string{sub.Email}, FirstName: in.FirstName, LastName: in.LastName,
-			DisplayName: strings.TrimSpace(in.FirstName + " " + in.LastName), LocationID: in.GroupID, OrgID: r.OrgID}
-	} else {
+	// The person is what the create asked for. The subscriber is this process's own from here
+	// on: the plan-time checks of other resources planned while this create is still writing
+	// (Terraform plans each resource again in the apply) take its email, names and extension
+	// from here instead of reading it.
+	pr := &webex.Person{ID: r.PersonID, Emails: []string{sub.Email}, FirstName: in.FirstName, LastName: in.LastName,
+		DisplayName: strings.TrimSpace(in.FirstName + " " + in.LastName), LocationID: in.GroupID, OrgID: r.OrgID}
+	p.ownCreated(sub, pr)
+	if in.Department != "" || in.GroupID == "" {
 		// The person is read back (and given its department): PUT /people replaces the whole person.
 		if pr, err = p.c.GetPerson(ctx, r.PersonID, true); err != nil {
 			return nil, convErr(err)
@@ -218,12 +219,28 @@ func (p *Platform) CreateUser(ctx context.Context, ent string, in platform.UserI
 			}
 		}
 	}
-	p.notePerson(sub.ID, pr)
-	p.mu.Lock()
-	p.known[sub.ID] = &knownUser{person: pr}
-	p.mu.Unlock()
+	p.ownCreated(sub, pr)
 	u := p.userOf(sub, pr)
 	return &u, nil
+}
+
+// ownCreated records subscriber s with person pr as created and written by this process (known
+// to its later writes, and to the checks, without a read).
+func (p *Platform) ownCreated(s *webex.WholesaleSubscriber, pr *webex.Person) {
+	p.notePerson(s.ID, pr)
+	u := p.userOf(s, pr)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.written[s.ID] = true
+	p.created[s.ID] = &u
+	if k, ok := p.known[s.ID]; ok {
+		cp := *pr
+		cp.PhoneNumbers, cp.Extension = k.person.PhoneNumbers, k.person.Extension
+		k.person = &cp
+		return
+	}
+	cp := *pr
+	p.known[s.ID] = &knownUser{person: &cp}
 }
 
 // createAttempts bounds the POSTs of one subscriber create: a failure that may hide a created

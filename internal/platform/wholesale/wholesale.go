@@ -92,6 +92,7 @@ type Platform struct {
 	known               map[string]*knownUser     // users created by this process, as its own writes left them
 	touchedNumbers      map[string]bool           // numbers this process assigned or released
 	lookups             map[string]*lookupEntry   // emergency address lookups of this process
+	activators          map[string]*activator     // org and location → its number activations
 }
 
 // knownUser is a user this process created, as its own writes left it: the writes that follow
@@ -172,7 +173,7 @@ func Wrap(c *webex.Client, cfg Config) *Platform {
 		orgOfCustomer: map[string]string{}, customerOfOrg: map[string]string{}, customerIDOf: map[string]string{}, alias: map[string]string{}, groups: map[string]platform.Group{},
 		refs: map[string]*ref{}, created: map[string]*platform.User{}, written: map[string]bool{},
 		snaps: map[string]*snapshotEntry{}, e911: map[string]*platform.E911{}, known: map[string]*knownUser{},
-		touchedNumbers: map[string]bool{}, lookups: map[string]*lookupEntry{},
+		touchedNumbers: map[string]bool{}, lookups: map[string]*lookupEntry{}, activators: map[string]*activator{},
 	}
 	if p.basePkg == "" {
 		p.basePkg = DefaultBasePackage
