@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,10 +19,13 @@ func TestSteps(t *testing.T) {
 		{"destroy", false}, // likewise
 		{"apply,bogus", false},
 	} {
-		err := options{steps: tc.steps}.checkSteps()
+		err := options{steps: tc.steps, department: "auto"}.checkSteps()
 		if (err == nil) != tc.ok {
 			t.Errorf("checkSteps(%q) = %v, want ok %v", tc.steps, err, tc.ok)
 		}
+	}
+	if err := (options{steps: defaultSteps, department: "sometimes"}).checkSteps(); err == nil {
+		t.Error("checkSteps accepted -department sometimes")
 	}
 	o := options{steps: "first-plan, apply"}
 	if !o.has("apply") || !o.has("first-plan") || o.has("destroy") || o.has("first") {
@@ -70,4 +74,32 @@ func read(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The users' department: on every user at create unless -department says otherwise (auto: not on
+// wholesale); the change step gives one user in ten the department "Support" either way.
+func TestConfigDepartment(t *testing.T) {
+	for _, tc := range []struct {
+		platform, department string
+		want                 bool
+	}{
+		{"ucprov", "auto", true}, {"broadworks", "auto", true}, {"wholesale", "auto", false},
+		{"wholesale", "on", true}, {"broadworks", "off", false},
+	} {
+		if got := (options{platform: tc.platform, department: tc.department}).withDepartment(); got != tc.want {
+			t.Errorf("%s -department %s: %v, want %v", tc.platform, tc.department, got, tc.want)
+		}
+	}
+	root, _, _ := configHCL(20, false, "", "module", "wholesale", false)
+	if strings.Contains(root, `"Engineering"`) || strings.Contains(root, `"Support"`) {
+		t.Errorf("without a department the first configuration names one:\n%s", root)
+	}
+	root, _, _ = configHCL(20, true, "", "module", "wholesale", false)
+	if n := strings.Count(root, `dept = "Support"`); n != 2 {
+		t.Errorf("the change step gives %d users a department, want 2 of 20", n)
+	}
+	root, _, _ = configHCL(20, false, "", "blocks", "broadworks", true)
+	if n := strings.Count(root, `department = "Engineering" != "" ? "Engineering" : null`); n != 20 {
+		t.Errorf("blocks layout: %d users with a department, want 20", n)
+	}
 }
