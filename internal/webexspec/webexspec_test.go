@@ -369,6 +369,12 @@ func TestMiddlewareFailsTheTestOnAWrongBody(t *testing.T) {
 	if len(errs) != 2 || !strings.Contains(errs[1], "request does not match") {
 		t.Fatalf("failures %q, want a second one for the request", errs)
 	}
+	// Without other, a request outside the specs is a mismatch too (not passed through unchecked).
+	do("GET", "/v1/users/usr_1", "")
+	errs = tb.failures()
+	if len(errs) != 3 || !strings.Contains(errs[2], "is not an operation") {
+		t.Fatalf("failures %q, want a third one for the unknown operation", errs)
+	}
 	want := map[string]int{"GET /broadworks/subscribers/{subscriberId}": 1, "PUT /broadworks/subscribers/{subscriberId}": 1}
 	if got := seen.Seen(); !maps.Equal(got, want) {
 		t.Errorf("recorded %v, want %v", got, want)
