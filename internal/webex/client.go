@@ -3,7 +3,7 @@
 // (/people), the activation-email job (/identity/organizations/{orgId}/jobs/sendActivationEmails)
 // and Webex Calling settings (/telephony/..., /people/{id}/features/..., /locations). The wire
 // contract is Cisco's OpenAPI specifications in api/specs/webex; the tests check every request and
-// response against them (internal/webex/webexspec).
+// response against them (internal/webexspec).
 //
 // Every method takes a context first; the context bounds the whole call, retries included, and its
 // tflog logger receives one debug line per call (method, path, status, tracking id) and one line
@@ -30,7 +30,7 @@
 // operation has no orgId parameter) and GET/PUT/DELETE /people/{personId} carry none; the
 // BroadWorks subscriber list filters on one status; there is no GET of one BroadWorks enterprise
 // (FindBroadWorksEnterprise lists with spEnterpriseId). The emergency-address calls under
-// /telephony/pstn are in none of the in-repo specs (webexspec.Uncovered).
+// /telephony/pstn are in none of the in-repo specs (webexspec.Unspecified).
 package webex
 
 import (

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/webex/webexspec"
+	"github.com/ucprov/terraform-provider-ucprov/internal/webexspec"
 )
 
 const testToken = "tok-secret-0123456789"
@@ -24,10 +24,12 @@ const testToken = "tok-secret-0123456789"
 var coverage webexspec.Recorder
 
 // newServer starts an httptest server whose handler is wrapped in the Webex contract check
-// (every request and response validated against api/specs/webex) and returns its /v1 base URL.
+// (every request and response validated against api/specs/webex; error responses may carry any
+// body, as the tests answer the shapes a gateway or the calling APIs give) and returns its /v1
+// base URL.
 func newServer(t testing.TB, h http.Handler) (*httptest.Server, string) {
 	t.Helper()
-	srv := httptest.NewServer(webexspec.Middleware(t, &coverage)(h))
+	srv := httptest.NewServer(webexspec.Middleware(t, webexspec.Conforming, nil, webexspec.Record(&coverage), webexspec.AnyErrorBody())(h))
 	t.Cleanup(srv.Close)
 	return srv, srv.URL + "/v1"
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ucprov/terraform-provider-ucprov/internal/webex/webexspec"
+	"github.com/ucprov/terraform-provider-ucprov/internal/webexspec"
 )
 
 // clientOperations are the operations the client calls, as the specs name them.
@@ -38,7 +38,7 @@ var clientOperations = []string{
 }
 
 // TestRoutesAreInSpecs: every path the client builds (each pathOf template of the package's
-// source) is a path of the Webex specs, or one of the calls webexspec.Uncovered lists.
+// source) is a path of the Webex specs, or one of the calls webexspec.Unspecified lists.
 func TestRoutesAreInSpecs(t *testing.T) {
 	c, err := webexspec.Load()
 	if err != nil {
@@ -68,7 +68,7 @@ func TestRoutesAreInSpecs(t *testing.T) {
 					found = true
 				}
 			}
-			for key := range webexspec.Uncovered {
+			for key := range webexspec.Unspecified {
 				if _, tmpl, _ := strings.Cut(key, " "); tmpl == m[1] {
 					found = true
 				}

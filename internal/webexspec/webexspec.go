@@ -1,9 +1,11 @@
 // Package webexspec checks HTTP traffic against Cisco's published Webex OpenAPI specifications,
 // the copies in the repository at api/specs/webex (webex-broadworks.json, webex-wholesale.json,
-// webex-admin.json and calling/*.yml). It is the Webex counterpart of internal/apispec: the
-// emulator's tests (internal/sandbox), the Webex client's tests and the acceptance tests install
-// Middleware (or call Check) so that neither the emulator nor the client can drift from what
-// Webex publishes.
+// webex-admin.json and calling/*.yml), with kin-openapi. It is the Webex counterpart of
+// internal/apispec and the one Webex contract checker of the repository: the emulator's tests
+// (internal/sandbox), the Webex client's tests (internal/webex), the platform tests and the
+// acceptance tests (internal/acctest) install Middleware (or call Check) so that neither the
+// emulator nor the client can drift from what Webex publishes. It is test-only code, part of
+// neither side: it imports neither the emulator nor the client.
 //
 // The specs describe paths without the version prefix (their server is https://webexapis.com/v1);
 // the checker strips BasePath ("/v1") from a request path before it looks the operation up, so a
@@ -13,7 +15,8 @@
 // What is checked:
 //   - the request (path, query, headers, body) against its operation; an operation that no spec
 //     has is a mismatch unless it is one of Unspecified (public operations Cisco has not put in
-//     these specs, e.g. the OAuth token endpoint);
+//     these specs, e.g. the OAuth token endpoint); every operation of the specs needs a bearer
+//     token, whether or not it declares security;
 //   - the response status (a status below 500 must be listed by the operation) and body against
 //     the operation's response schema;
 //   - every error response (4xx, 5xx) has the Webex error body {"message", "errors":
@@ -21,8 +24,11 @@
 //     when one is set, and a 429 has Retry-After. The specs list error statuses without a body
 //     schema; this is the ErrorResponse schema of webex-admin.json made a rule.
 //
-// Unlike api/openapi.yaml, Cisco's object schemas are left open (they omit fields that the real
-// service answers, e.g. EnterpriseListResponse has no items), so extra fields are not mismatches.
+// Object schemas are closed for validation (an object schema with properties and no
+// additionalProperties may carry no other field; allOf of plain objects is flattened first), so a
+// field that a client sends or a server answers must be in the spec under that name. Where a spec
+// contradicts itself (its own description or examples) the schema is corrected first: Errata
+// lists each correction with its reason, and Load fails when one no longer applies.
 package webexspec
 
 import (
@@ -69,21 +75,31 @@ var SpecFiles = []string{
 }
 
 // Unspecified are operations ("METHOD /path" without BasePath, {name} for a path segment) that
-// Webex serves but none of the specs in the repository describes. Their requests are not
-// validated; their error responses must still be Webex error bodies.
-//   - POST /access_token: the OAuth 2.0 token endpoint (developer.webex.com "Integrations",
-//     RFC 6749 section 6: grant_type=refresh_token form).
-//   - POST /telephony/pstn/locations/{locationId}/emergencyAddress/lookup and
-//     PUT /telephony/pstn/numbers/{phoneNumber}/emergencyAddress: the emergency address API of
-//     Webex Calling (shapes from the public wxc_sdk emergency_address module).
-//   - GET /telephony/config/people/{personId}/numbers: the emulator's read of what PUT on the
-//     same path writes (the specs read a person's numbers at /people/{personId}/features/numbers,
-//     which the emulator serves too).
-var Unspecified = []string{
-	"POST /access_token",
-	"GET /telephony/config/people/{personId}/numbers",
-	"POST /telephony/pstn/locations/{locationId}/emergencyAddress/lookup",
-	"PUT /telephony/pstn/numbers/{phoneNumber}/emergencyAddress",
+// Webex serves but none of the specs in the repository describes, each with where its shape
+// comes from. Their requests and answers are not validated (their tests assert the bodies); their
+// error responses must still be Webex error bodies.
+var Unspecified = map[string]string{
+	"POST /access_token": "the OAuth 2.0 token endpoint (developer.webex.com Integrations; RFC 6749 section 6, " +
+		"grant_type=refresh_token form)",
+	"GET /telephony/config/people/{personId}/numbers": "the emulator's read of what PUT on the same path writes " +
+		"(the specs read a person's numbers at /people/{personId}/features/numbers, which the emulator serves too)",
+	"POST /telephony/pstn/locations/{locationId}/emergencyAddress/lookup": "Webex Calling emergency address lookup " +
+		"(developer.webex.com; shapes from the public wxc_sdk emergency_address module)",
+	"PUT /telephony/pstn/numbers/{phoneNumber}/emergencyAddress": "Webex Calling number emergency address " +
+		"(developer.webex.com; shapes from the public wxc_sdk emergency_address module)",
+}
+
+// Errata are the corrections applied to the specs before checking, each with its reason. Load
+// fails when the spec no longer has the defect (the erratum is then to be removed).
+var Errata = []string{
+	"webex-broadworks.json GET /broadworks/subscribers status: \"This Parameter supports multiple comma separated " +
+		"values\", but the schema is a single enum value; the enum is dropped",
+	"webex-broadworks.json EnterpriseListResponse: the schema describes one enterprise while the operation's example " +
+		"and Webex's list convention answer {items:[…]}; the schema is wrapped as items of a list",
+	"calling/webex-locations-api-openapi.yml Location: the split file's schema keeps only id and name, while its own examples " +
+		"(and PostCommonLocationObject) carry orgId, address, timeZone, preferredLanguage, announcementLanguage, latitude, " +
+		"longitude and notes; those properties are added with the types of PostCommonLocationObject (the address without " +
+		"the POST's required list: what a create must send says nothing of what a read answers, e.g. no state in France)",
 }
 
 // Mode says what a test's traffic is allowed to be (as in internal/apispec).
@@ -153,8 +169,9 @@ func SpecDir() (string, error) {
 	}
 }
 
-// LoadDir reads SpecFiles from dir. The specs are not validated as documents (Cisco's have
-// examples that do not match their schemas); they only need to parse and route.
+// LoadDir reads SpecFiles from dir, applies Errata and closes the object schemas. The specs are
+// not validated as documents (Cisco's have examples that do not match their schemas); they only
+// need to parse and route.
 func LoadDir(dir string) (*Contract, error) {
 	c := &Contract{}
 	for _, name := range SpecFiles {
@@ -168,7 +185,10 @@ func LoadDir(dir string) (*Contract, error) {
 			return nil, fmt.Errorf("parse webex spec %s: %w", name, err)
 		}
 		doc.Servers = nil // paths are matched after BasePath is stripped, on any host
-		relax(name, doc)
+		if err := applyErrata(name, doc); err != nil {
+			return nil, err
+		}
+		closeObjectSchemas(doc)
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
 			return nil, fmt.Errorf("route webex spec %s: %w", name, err)
@@ -178,22 +198,56 @@ func LoadDir(dir string) (*Contract, error) {
 	return c, nil
 }
 
-// relax fixes the specs where a schema contradicts its own description (each fix says why):
-//   - webex-broadworks.json GET /broadworks/subscribers status: "This Parameter supports
-//     multiple comma separated values", but the schema is a single enum value: the enum goes.
-func relax(name string, doc *openapi3.T) {
-	if name != "webex-broadworks.json" {
-		return
-	}
-	if item := doc.Paths.Value("/broadworks/subscribers"); item != nil && item.Get != nil {
-		for _, p := range item.Get.Parameters {
-			if p.Value != nil && p.Value.Name == "status" && p.Value.Schema != nil && p.Value.Schema.Value != nil {
-				s := *p.Value.Schema.Value
-				s.Enum = nil
-				p.Value.Schema = openapi3.NewSchemaRef("", &s)
+// applyErrata applies the Errata of spec name to doc.
+func applyErrata(name string, doc *openapi3.T) error {
+	switch name {
+	case "webex-broadworks.json":
+		item := doc.Paths.Value("/broadworks/subscribers")
+		relaxed := false
+		if item != nil && item.Get != nil {
+			for _, p := range item.Get.Parameters {
+				if p.Value != nil && p.Value.Name == "status" && p.Value.Schema != nil && p.Value.Schema.Value != nil &&
+					len(p.Value.Schema.Value.Enum) > 0 {
+					s := *p.Value.Schema.Value
+					s.Enum = nil
+					p.Value.Schema = openapi3.NewSchemaRef("", &s)
+					relaxed = true
+				}
 			}
 		}
+		if !relaxed {
+			return fmt.Errorf("%s: erratum GET /broadworks/subscribers status no longer applies; review Errata", name)
+		}
+		ref, ok := doc.Components.Schemas["EnterpriseListResponse"]
+		if !ok || ref.Value == nil || ref.Value.Properties["items"] != nil {
+			return fmt.Errorf("%s: erratum EnterpriseListResponse no longer applies; review Errata", name)
+		}
+		// In place: the operations' refs point at this very schema.
+		one := *ref.Value
+		list := openapi3.NewObjectSchema()
+		list.Properties = openapi3.Schemas{"items": openapi3.NewArraySchema().WithItems(&one).NewRef()}
+		*ref.Value = *list
+	case "calling/webex-locations-api-openapi.yml":
+		ref, ok := doc.Components.Schemas["Location"]
+		post, ok2 := doc.Components.Schemas["PostCommonLocationObject"]
+		if !ok || !ok2 || ref.Value == nil || post.Value == nil || ref.Value.Properties["address"] != nil {
+			return fmt.Errorf("%s: erratum Location no longer applies; review Errata", name)
+		}
+		for _, p := range []string{"timeZone", "preferredLanguage", "announcementLanguage", "address", "latitude", "longitude", "notes"} {
+			prop, ok := post.Value.Properties[p]
+			if !ok || prop.Value == nil {
+				return fmt.Errorf("%s: erratum Location: PostCommonLocationObject lacks %s", name, p)
+			}
+			if p == "address" {
+				addr := *prop.Value // a copy: the POST keeps its required list
+				addr.Required = nil
+				prop = openapi3.NewSchemaRef("", &addr)
+			}
+			ref.Value.Properties[p] = prop
+		}
+		ref.Value.Properties["orgId"] = openapi3.NewStringSchema().NewRef()
 	}
+	return nil
 }
 
 // Covers reports whether the request is Webex traffic: its path is under BasePath and an
@@ -239,7 +293,7 @@ func rewrite(r *http.Request, m, p string) *http.Request {
 
 // unspecified matches path (BasePath stripped) against Unspecified; anyMethod ignores the method.
 func unspecified(method, path string, anyMethod bool) (string, bool) {
-	for _, op := range Unspecified {
+	for op := range Unspecified {
 		m, pat, _ := strings.Cut(op, " ")
 		if (anyMethod || m == method) && pathMatches(pat, path) {
 			return op, true
@@ -267,15 +321,43 @@ func pathMatches(pattern, path string) bool {
 	return true
 }
 
+// Route returns the operation ("METHOD /template", BasePath not included) that req is for and
+// the spec file that has it ("" for one of Unspecified); ok false when neither has it.
+func (c *Contract) Route(req *http.Request) (op, file string, ok bool) {
+	p, under := stripBase(req.URL.Path)
+	if !under {
+		return "", "", false
+	}
+	if op, ok := unspecified(req.Method, p, false); ok {
+		return op, "", true
+	}
+	rr := rewrite(req, req.Method, p)
+	for _, s := range c.specs {
+		if route, _, err := s.router.FindRoute(rr); err == nil {
+			return req.Method + " " + route.Path, s.name, true
+		}
+	}
+	return "", "", false
+}
+
 // Check validates one exchange: the request (with its body) and the response the server gave
 // (status, header, body; hijacked = the connection was reset and there is no response). It
 // returns nil when the exchange is what the specs allow in mode.
 func (c *Contract) Check(mode Mode, req *http.Request, reqBody []byte, status int, header http.Header, respBody []byte, hijacked bool) error {
+	return c.check(mode, req, reqBody, status, header, respBody, hijacked, true)
+}
+
+// CheckAnyErrorBody is Check without the Webex error body rule (see AnyErrorBody).
+func (c *Contract) CheckAnyErrorBody(mode Mode, req *http.Request, reqBody []byte, status int, header http.Header, respBody []byte, hijacked bool) error {
+	return c.check(mode, req, reqBody, status, header, respBody, hijacked, false)
+}
+
+func (c *Contract) check(mode Mode, req *http.Request, reqBody []byte, status int, header http.Header, respBody []byte, hijacked, errorBodies bool) error {
 	p, ok := stripBase(req.URL.Path)
 	if !ok {
 		return fmt.Errorf("%s %s is not under the webex base path %s", req.Method, req.URL.Path, BasePath)
 	}
-	if !hijacked && status >= 400 {
+	if errorBodies && !hijacked && status >= 400 {
 		if err := checkErrorBody(status, header, respBody); err != nil {
 			return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 		}
@@ -313,9 +395,14 @@ func (c *Contract) Check(mode Mode, req *http.Request, reqBody []byte, status in
 	}
 	rr.Body = io.NopCloser(bytes.NewReader(reqBody))
 	in := &openapi3filter.RequestValidationInput{Request: rr, PathParams: params, Route: route, Options: opts}
+	// Every Webex API needs a bearer token, whether or not the operation declares security.
+	reqErr := checkBearer(req.Header.Get("Authorization"))
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		reqErr = errors.Join(reqErr, err)
+	}
+	if reqErr != nil {
 		if mode == Conforming || (!hijacked && status < 400) {
-			return fmt.Errorf("%s: the request does not match the webex spec (%s): %w", name, answer(status, hijacked), err)
+			return fmt.Errorf("%s: the request does not match the webex spec (%s): %w", name, answer(status, hijacked), reqErr)
 		}
 	}
 	if hijacked {
@@ -380,7 +467,11 @@ func answer(status int, hijacked bool) string {
 // bearerPresent accepts any operation security when an Authorization bearer token is present
 // (whether the server knows the token is its own business).
 func bearerPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	scheme, token, _ := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	return checkBearer(in.RequestValidationInput.Request.Header.Get("Authorization"))
+}
+
+func checkBearer(header string) error {
+	scheme, token, _ := strings.Cut(header, " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return errors.New("no bearer token")
 	}
@@ -405,7 +496,9 @@ func (c *Contract) Operations() []string {
 			}
 		}
 	}
-	ops = append(ops, Unspecified...)
+	for op := range Unspecified {
+		ops = append(ops, op)
+	}
 	slices.Sort(ops)
 	return slices.Compact(ops)
 }
@@ -436,15 +529,44 @@ func samePattern(a, b string) bool {
 	return true
 }
 
+// Option adjusts Middleware.
+type Option func(*options)
+
+type options struct {
+	rec          *Recorder
+	anyErrorBody bool
+}
+
+// Record makes Middleware count the operations it checks in rec (for coverage assertions).
+func Record(rec *Recorder) Option {
+	return func(o *options) { o.rec = rec }
+}
+
+// AnyErrorBody lets error responses (4xx, 5xx) carry any body: the Webex error body rule of
+// Check is not applied (their status is still checked). It is for a client's test servers, which
+// answer on purpose what else reaches a client: an empty body from a gateway, the Webex Calling
+// APIs' {"error": {"key", "message": [...]}} body, a body without errors. Requests and success
+// responses are checked as always. The emulator's tests never use it.
+func AnyErrorBody() Option {
+	return func(o *options) { o.anyErrorBody = true }
+}
+
 // Middleware returns an HTTP middleware that checks every exchange that Covers matches with
-// Check and fails tb on a mismatch; other requests go to other (nil = straight through,
-// unchecked). The response is buffered and then passed on unchanged. A sandbox test that also
-// speaks the reference contract passes apispec.Middleware(t, apispec.Probing) as other.
-func Middleware(tb testing.TB, mode Mode, other func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+// Check and fails tb on a mismatch; other requests go to other. With other nil every request is
+// taken for Webex traffic: one that Covers does not match fails tb as no operation of the specs
+// (a client's test server, a platform test). The response is buffered and then passed on
+// unchanged. A sandbox test that also speaks the reference contract passes
+// apispec.Middleware(t, apispec.Probing) as other; a client test passes Record to assert which
+// operations its tests exercised.
+func Middleware(tb testing.TB, mode Mode, other func(http.Handler) http.Handler, opts ...Option) func(http.Handler) http.Handler {
 	tb.Helper()
 	c, err := Load()
 	if err != nil {
 		tb.Fatalf("webex contract: %v", err)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	return func(next http.Handler) http.Handler {
 		rest := next
@@ -452,7 +574,7 @@ func Middleware(tb testing.TB, mode Mode, other func(http.Handler) http.Handler)
 			rest = other(next)
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !c.Covers(r) {
+			if other != nil && !c.Covers(r) {
 				rest.ServeHTTP(w, r)
 				return
 			}
@@ -466,11 +588,48 @@ func Middleware(tb testing.TB, mode Mode, other func(http.Handler) http.Handler)
 			if !rec.hijacked {
 				rec.flush()
 			}
-			if err := c.Check(mode, r, reqBody, rec.code(), rec.header, rec.body.Bytes(), rec.hijacked); err != nil {
+			if op, _, ok := c.Route(r); ok {
+				o.rec.add(op)
+			}
+			check := c.Check
+			if o.anyErrorBody {
+				check = c.CheckAnyErrorBody
+			}
+			if err := check(mode, r, reqBody, rec.code(), rec.header, rec.body.Bytes(), rec.hijacked); err != nil {
 				tb.Errorf("webex contract: %v", err)
 			}
 		})
 	}
+}
+
+// Recorder collects the operations a Middleware checked, for coverage assertions. The zero
+// value is ready; it is safe for concurrent use.
+type Recorder struct {
+	mu  sync.Mutex
+	ops map[string]int
+}
+
+// Seen returns how many checked exchanges each operation ("METHOD /template") had.
+func (r *Recorder) Seen() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]int, len(r.ops))
+	for k, v := range r.ops {
+		out[k] = v
+	}
+	return out
+}
+
+func (r *Recorder) add(op string) {
+	if r == nil || op == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ops == nil {
+		r.ops = map[string]int{}
+	}
+	r.ops[op]++
 }
 
 // readBody reads the request body and puts an unread copy back.
@@ -534,4 +693,127 @@ func (r *recorder) flush() {
 	}
 	r.w.WriteHeader(r.code())
 	_, _ = r.w.Write(r.body.Bytes())
+}
+
+// closeObjectSchemas flattens every allOf of object parts into one object schema, then sets
+// additionalProperties: false on every object schema that lists properties, says nothing about
+// additional ones and is not a part of a remaining composition (the pattern of internal/apispec).
+func closeObjectSchemas(doc *openapi3.T) {
+	var all []*openapi3.Schema
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		all = append(all, s)
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, p := range group {
+				walk(p)
+			}
+		}
+		for _, name := range sortedKeys(s.Properties) {
+			walk(s.Properties[name])
+		}
+		walk(s.Items)
+		walk(s.Not)
+		walk(s.AdditionalProperties.Schema)
+	}
+	if doc.Components != nil {
+		for _, name := range sortedKeys(doc.Components.Schemas) {
+			walk(doc.Components.Schemas[name])
+		}
+	}
+	for _, p := range doc.Paths.InMatchingOrder() {
+		for _, op := range doc.Paths.Value(p).Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			if op.Responses == nil {
+				continue
+			}
+			for _, code := range sortedKeys(op.Responses.Map()) {
+				if r := op.Responses.Value(code); r != nil && r.Value != nil {
+					for _, mt := range r.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+		}
+	}
+	flattened := map[*openapi3.Schema]bool{}
+	for _, s := range all {
+		flattenAllOf(s, flattened)
+	}
+	parts := map[*openapi3.Schema]bool{}
+	for _, s := range all {
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, p := range group {
+				if p != nil && p.Value != nil {
+					parts[p.Value] = true
+				}
+			}
+		}
+	}
+	closed := false
+	for _, s := range all {
+		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil && !parts[s] {
+			s.AdditionalProperties.Has = &closed
+		}
+	}
+}
+
+// flattenAllOf replaces the allOf of s by the union of its object parts' properties and required
+// lists, unless a part is not a plain object or two parts define a property differently.
+func flattenAllOf(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
+	if done[s] || len(s.AllOf) == 0 {
+		return
+	}
+	done[s] = true
+	props := openapi3.Schemas{}
+	for name, p := range s.Properties {
+		props[name] = p
+	}
+	required := slices.Clone(s.Required)
+	for _, ref := range s.AllOf {
+		if ref == nil || ref.Value == nil {
+			return
+		}
+		p := ref.Value
+		flattenAllOf(p, done)
+		plain := len(p.AllOf) == 0 && len(p.AnyOf) == 0 && len(p.OneOf) == 0 && p.Not == nil &&
+			(p.Type == nil || p.Type.Is(openapi3.TypeObject)) && p.AdditionalProperties.Has == nil &&
+			p.AdditionalProperties.Schema == nil
+		if !plain {
+			return
+		}
+		for name, prop := range p.Properties {
+			if have, ok := props[name]; ok && have.Value != prop.Value {
+				return
+			}
+			props[name] = prop
+		}
+		for _, r := range p.Required {
+			if !slices.Contains(required, r) {
+				required = append(required, r)
+			}
+		}
+	}
+	s.AllOf = nil
+	s.Properties = props
+	s.Required = required
+	s.Type = &openapi3.Types{openapi3.TypeObject}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

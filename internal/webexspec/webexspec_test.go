@@ -1,11 +1,19 @@
 package webexspec
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 func contract(t *testing.T) *Contract {
@@ -119,6 +127,22 @@ func TestCheckErrorBodies(t *testing.T) {
 	if err := c.Check(Conforming, r, nil, 429, jsonHeader("Retry-After", "2"), []byte(good), false); err != nil {
 		t.Errorf("429 with Retry-After refused: %v", err)
 	}
+	// Without the error body rule (a client's test servers): any error body, still a listed status
+	// for a 4xx and a valid request.
+	calling := `{"error":{"key":"400","message":[{"code":"4008","description":"x"}]},"trackingId":"T1"}`
+	if err := c.CheckAnyErrorBody(Conforming, r, nil, 404, jsonHeader(), []byte(calling), false); err != nil {
+		t.Errorf("CheckAnyErrorBody refused a calling error body: %v", err)
+	}
+	if err := c.CheckAnyErrorBody(Conforming, r, nil, 503, jsonHeader(), nil, false); err != nil {
+		t.Errorf("CheckAnyErrorBody refused an empty 503: %v", err)
+	}
+	if err := c.CheckAnyErrorBody(Conforming, r, nil, 418, jsonHeader(), []byte(good), false); err == nil {
+		t.Error("CheckAnyErrorBody passed a status the operation does not list")
+	}
+	bad := req(t, "PUT", "/v1/broadworks/subscribers/s1", `{"colour":"blue"}`)
+	if err := c.CheckAnyErrorBody(Conforming, bad, []byte(`{"colour":"blue"}`), 400, jsonHeader(), nil, false); err == nil {
+		t.Error("CheckAnyErrorBody passed a request the spec forbids")
+	}
 }
 
 func TestCheckRoutes(t *testing.T) {
@@ -190,5 +214,169 @@ func TestMiddlewareFailsOnWrongBody(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), req(t, "GET", "/v1/users/usr_1", ""))
 	if other != 1 || len(rec.errs) != 1 {
 		t.Errorf("non-webex request: other %d, errors %v", other, rec.errs)
+	}
+}
+
+const validSubscriber = `{"id":"s1","userId":"u1@acme","spEnterpriseId":"sp+acme","firstName":"A","lastName":"B","package":"standard","status":"provisioning"}`
+
+// TestCheckTable: the check passes conforming exchanges and fails wrong bodies, unknown fields
+// (closed object schemas), unknown operations and unlisted statuses, naming the route; the errata
+// make the specs' own examples pass; no error shows a passcode.
+func TestCheckTable(t *testing.T) {
+	c := contract(t)
+	create := `{"provisioningId":"p","userId":"u1@acme","spEnterpriseId":"sp+acme","firstName":"A","lastName":"B","package":"standard"}`
+	webexErr := `{"message":"x","errors":[{"description":"x"}],"trackingId":"T1"}`
+	for _, tc := range []struct {
+		name               string
+		method, path, body string
+		status             int
+		respBody           string
+		want               string // "" = passes
+	}{
+		{"valid provision", "POST", "/v1/broadworks/subscribers", create, 200, validSubscriber, ""},
+		{"missing required field", "POST", "/v1/broadworks/subscribers", `{"provisioningId":"p","spEnterpriseId":"sp","firstName":"A","lastName":"B","package":"basic"}`, 200, validSubscriber, "the request does not match"},
+		{"unknown request field", "POST", "/v1/broadworks/subscribers", strings.Replace(create, `"package"`, `"password":"x","package"`, 1), 200, validSubscriber, "the request does not match"},
+		{"enum violated in request", "POST", "/v1/broadworks/subscribers", strings.Replace(create, `"standard"`, `"gold"`, 1), 200, validSubscriber, "the request does not match"},
+		{"wrong response field type", "GET", "/v1/broadworks/subscribers/s1", "", 200, `{"id":"s1","selfActivated":"yes"}`, "the 200 response does not match"},
+		{"unknown response field", "GET", "/v1/broadworks/subscribers/s1", "", 200, `{"id":"s1","passcode":"1234"}`, "the 200 response does not match"},
+		{"status not listed", "GET", "/v1/broadworks/subscribers/s1", "", 201, validSubscriber, "status 201 is not a response"},
+		{"unknown operation", "GET", "/v1/broadworks/nothing", "", 200, `{}`, "is not an operation"},
+		{"no bearer token", "GET", "/v1/people/p1", "", 200, `{"id":"p1"}`, "no bearer token"},
+		{"no bearer token, no security declared", "GET", "/v1/broadworks/subscribers/s1", "", 200, validSubscriber, "no bearer token"},
+		{"error status with a webex error body", "GET", "/v1/people/p1", "", 404, webexErr, ""},
+		{"error status with another body", "GET", "/v1/people/p1", "", 404, `{"message":"x"}`, "no errors array"},
+		{"unspecified call passes", "PUT", "/v1/telephony/pstn/numbers/+13035550100/emergencyAddress", `{}`, 204, ``, ""},
+		{"erratum: enterprise list", "GET", "/v1/broadworks/enterprises", "", 200, `{"items":[{"id":"e1","orgId":"o1","spEnterpriseId":"sp+acme","broadworksDirectorySync":{"enableDirSync":true}}]}`, ""},
+		{"erratum: enterprise list items are checked", "GET", "/v1/broadworks/enterprises", "", 200, `{"items":[{"id":"e1","colour":"blue"}]}`, "the 200 response does not match"},
+		{"erratum: location details", "GET", "/v1/locations/l1", "", 200, `{"id":"l1","name":"Denver","orgId":"o1","timeZone":"America/Denver","address":{"address1":"1 Main","city":"Denver","state":"CO","postalCode":"80202","country":"US"}}`, ""},
+		{"erratum: location without state", "GET", "/v1/locations/l1", "", 200, `{"id":"l1","name":"Paris","address":{"address1":"10 Rue de Rivoli","city":"Paris","postalCode":"75004","country":"FR"}}`, ""},
+		{"erratum: location address closed", "GET", "/v1/locations/l1", "", 200, `{"id":"l1","name":"Paris","address":{"address1":"x","county":"y"}}`, "the 200 response does not match"},
+		{"create location still needs a state", "POST", "/v1/locations", `{"name":"Paris","timeZone":"Europe/Paris","preferredLanguage":"fr_fr","announcementLanguage":"fr_fr","address":{"address1":"x","city":"Paris","postalCode":"75004","country":"FR"}}`, 200, `{"id":"l1"}`, `"/address/state": property "state" is missing`},
+		{"calling spec: passcode", "PUT", "/v1/telephony/config/people/p1/voicemail/passcode?orgId=o1", `{"passcode":"739146"}`, 204, ``, ""},
+		{"calling spec: passcode wrong field", "PUT", "/v1/telephony/config/people/p1/voicemail/passcode", `{"pin":"739146"}`, 204, ``, "the request does not match"},
+		{"calling spec: forwarding missing required", "GET", "/v1/people/p1/features/callForwarding", "", 200, `{"callForwarding":{"always":{"enabled":true}}}`, "the 200 response does not match"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := req(t, tc.method, tc.path, tc.body)
+			if strings.HasPrefix(tc.name, "no bearer token") {
+				r.Header.Del("Authorization")
+			}
+			err := c.Check(Conforming, r, []byte(tc.body), tc.status, jsonHeader(), []byte(tc.respBody), false)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected mismatch: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "739146") {
+				t.Errorf("the check's error shows a passcode: %v", err)
+			}
+		})
+	}
+}
+
+// TestRoute: Route names the operation and its spec, an Unspecified operation with no spec, and
+// nothing for a path outside the specs or BasePath.
+func TestRoute(t *testing.T) {
+	c := contract(t)
+	for _, tc := range []struct{ method, target, op, file string }{
+		{"GET", "/v1/broadworks/subscribers/s1", "GET /broadworks/subscribers/{subscriberId}", "webex-broadworks.json"},
+		{"PUT", "/v1/telephony/config/people/p1/voicemail/passcode", "PUT /telephony/config/people/{personId}/voicemail/passcode", "calling/webex-user-call-settings-2-2-api-openapi.yml"},
+		{"POST", "/v1/access_token", "POST /access_token", ""},
+		{"GET", "/v1/broadworks/nothing", "", ""},
+		{"GET", "/broadworks/subscribers/s1", "", ""},
+	} {
+		op, file, ok := c.Route(req(t, tc.method, tc.target, ""))
+		if op != tc.op || (ok && file != tc.file) || ok != (tc.op != "") {
+			t.Errorf("Route(%s %s) = %q %q %v, want %q %q", tc.method, tc.target, op, file, ok, tc.op, tc.file)
+		}
+	}
+}
+
+// TestErrataApply: every erratum still finds its defect (LoadDir fails otherwise), and a spec
+// fixed upstream makes loading fail so that the erratum is reviewed.
+func TestErrataApply(t *testing.T) {
+	if len(Errata) != 3 {
+		t.Fatalf("Errata has %d entries; applyErrata applies 3", len(Errata))
+	}
+	dir, err := SpecDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "webex-broadworks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Components.Schemas["EnterpriseListResponse"].Value.Properties["items"] = openapi3.NewArraySchema().NewRef()
+	if err := applyErrata("webex-broadworks.json", doc); err == nil || !strings.Contains(err.Error(), "no longer applies") {
+		t.Fatalf("a fixed EnterpriseListResponse: %v", err)
+	}
+}
+
+// fakeTB records the failures the middleware reports.
+type fakeTB struct {
+	testing.TB
+	mu   sync.Mutex
+	errs []string
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errs = append(f.errs, fmt.Sprintf(format, args...))
+}
+func (f *fakeTB) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
+
+func (f *fakeTB) failures() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.errs)
+}
+
+// TestMiddlewareFailsTheTestOnAWrongBody: a real test server wrapped in the middleware (as the
+// client's tests use it) that answers a body the spec forbids fails the test, and so does a
+// client request the spec forbids; the recorder counts the operations checked.
+func TestMiddlewareFailsTheTestOnAWrongBody(t *testing.T) {
+	tb := &fakeTB{TB: t}
+	var seen Recorder
+	srv := httptest.NewServer(Middleware(tb, Conforming, nil, Record(&seen))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":"s1","package":"platinum"}`))
+	})))
+	defer srv.Close()
+	do := func(method, path, body string) {
+		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader([]byte(body)))
+		req.Header.Set("Authorization", "Bearer t")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	do("GET", "/v1/broadworks/subscribers/s1", "")
+	errs := tb.failures()
+	if len(errs) != 1 || !strings.Contains(errs[0], "GET /broadworks/subscribers/{subscriberId}") || !strings.Contains(errs[0], "response does not match") {
+		t.Fatalf("failures %q, want one naming the route and the response", errs)
+	}
+	do("PUT", "/v1/broadworks/subscribers/s1", `{"package":"standard","colour":"blue"}`)
+	errs = tb.failures()
+	if len(errs) != 2 || !strings.Contains(errs[1], "request does not match") {
+		t.Fatalf("failures %q, want a second one for the request", errs)
+	}
+	// Without other, a request outside the specs is a mismatch too (not passed through unchecked).
+	do("GET", "/v1/users/usr_1", "")
+	errs = tb.failures()
+	if len(errs) != 3 || !strings.Contains(errs[2], "is not an operation") {
+		t.Fatalf("failures %q, want a third one for the unknown operation", errs)
+	}
+	want := map[string]int{"GET /broadworks/subscribers/{subscriberId}": 1, "PUT /broadworks/subscribers/{subscriberId}": 1}
+	if got := seen.Seen(); !maps.Equal(got, want) {
+		t.Errorf("recorded %v, want %v", got, want)
 	}
 }

@@ -92,7 +92,7 @@ func (p *Platform) webexEnterprise(ctx context.Context, ent string) (*webex.Broa
 	if ok {
 		return e, nil
 	}
-	err := wxRepeat(ctx, func() (err error) { e, err = p.wx.FindBroadWorksEnterprise(ctx, ent); return err })
+	e, err := p.wx.FindBroadWorksEnterprise(ctx, ent)
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -111,11 +111,7 @@ func (p *Platform) findSubscriber(ctx context.Context, userID string) (*webex.Br
 	if p.wx == nil { // a platform wrapped without Webex (tests)
 		return nil, notFound("webex subscriber of user " + userID)
 	}
-	var subs []webex.BroadWorksSubscriber
-	err := wxRepeat(ctx, func() (err error) {
-		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{UserID: userID})
-		return err
-	})
+	subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{UserID: userID})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -137,11 +133,7 @@ func (p *Platform) subList(ctx context.Context, ent string) (map[string]*webex.B
 	}
 	v, err, _ := p.flight.Do("subscribers of "+ent, func() (any, error) {
 		gen := p.listGenOf(ent) // taken by the reader that sends the list (joiners share its answer)
-		var subs []webex.BroadWorksSubscriber
-		err := wxRepeat(ctx, func() (err error) {
-			subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
-			return err
-		})
+		subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
 		if err != nil {
 			return nil, convWebex(err)
 		}
@@ -216,7 +208,10 @@ func (p *Platform) ReadActivation(ctx context.Context, ent, userID string) (*pla
 
 // CreateActivation implements platform.Activations: POST /broadworks/subscribers with the user's
 // names, email, number and extension as BroadWorks has them. A POST whose answer was lost is
-// resolved by the user id: a subscriber found for the user afterwards is the one it created.
+// resolved by the user id: a subscriber found for the user afterwards is the one it created. A
+// POST refused with 10022 (the user has a subscriber) for a user whose Integrated IMP is on meets
+// the subscriber flow-through provisioning made in the meantime: it is adopted (with the package
+// asked for), waiting a few seconds for the subscriber list to show it (wxAwaitListed).
 func (p *Platform) CreateActivation(ctx context.Context, userID string, in platform.ActivationInput, _ platform.WriteOptions) (*platform.JobRef, error) {
 	e, err := p.getUser(ctx, userID)
 	if err != nil {
@@ -235,11 +230,24 @@ func (p *Platform) CreateActivation(ctx context.Context, userID string, in platf
 	}
 	p.wrote(userID, ent)
 	s, err := p.wx.ProvisionBroadWorksSubscriber(ctx, req)
-	if err != nil {
-		if _, isAPI := webex.AsError(err); (!isAPI || wxTransient(err)) && ctx.Err() == nil {
-			if found, ferr := p.findSubscriber(ctx, userID); ferr == nil {
-				debug(ctx, "adopted the subscriber a provisioning whose answer was lost made", map[string]any{"user_id": userID})
-				s, err = found, nil
+	if wxAnswerLost(ctx, err) {
+		if found, ferr := p.findSubscriber(ctx, userID); ferr == nil {
+			debug(ctx, "adopted the subscriber a provisioning whose answer was lost made", map[string]any{"user_id": userID})
+			s, err = found, nil
+		}
+	}
+	if webex.HasCode(err, 10022) && ctx.Err() == nil && p.AdoptActivation(ctx, userID) {
+		// Flow-through provisioning made the subscriber between the read before this POST and
+		// the POST (Integrated IMP is on): adopt it, once the subscriber list shows it.
+		var found *webex.BroadWorksSubscriber
+		if ferr := wxAwaitListed(ctx, func() (err error) { found, err = p.findSubscriber(ctx, userID); return err }); ferr == nil {
+			debug(ctx, "adopted the subscriber flow-through provisioning made", map[string]any{"user_id": userID})
+			s, err = found, nil
+			if in.Package != "" && found.Package != bwPackage(in.Package) {
+				bw := bwPackage(in.Package)
+				if _, err = p.wx.UpdateBroadWorksSubscriber(ctx, found.ID, webex.BroadWorksSubscriberUpdate{Package: &bw}); err != nil {
+					return nil, convWebex(err)
+				}
 			}
 		}
 	}
@@ -260,11 +268,7 @@ func (p *Platform) UpdateActivationPackage(ctx context.Context, userID, pkg stri
 	}
 	bw := bwPackage(pkg)
 	p.wrote(userID, s.SPEnterpriseID)
-	var out *webex.BroadWorksSubscriber
-	err = wxRepeat(ctx, func() (err error) {
-		out, err = p.wx.UpdateBroadWorksSubscriber(ctx, s.ID, webex.BroadWorksSubscriberUpdate{Package: &bw})
-		return err
-	})
+	out, err := p.wx.UpdateBroadWorksSubscriber(ctx, s.ID, webex.BroadWorksSubscriberUpdate{Package: &bw})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -345,11 +349,8 @@ func (p *Platform) ValidateActivation(ctx context.Context, userID string, in pla
 		return &platform.ActivationValidation{Errors: []platform.ActivationProblem{{Code: "email_required", Field: "email",
 			Message: "the user has no email: a Webex activation needs one"}}}, nil
 	}
-	err = wxRepeat(ctx, func() error {
-		_, err := p.wx.ValidateBroadWorksSubscriber(ctx, webex.BroadWorksSubscriberValidate{Email: email, UserID: userID,
-			SPEnterpriseID: e.user.EnterpriseID, FirstName: e.user.FirstName, LastName: e.user.LastName, Package: bwPackage(in.Package)})
-		return err
-	})
+	_, err = p.wx.ValidateBroadWorksSubscriber(ctx, webex.BroadWorksSubscriberValidate{Email: email, UserID: userID,
+		SPEnterpriseID: e.user.EnterpriseID, FirstName: e.user.FirstName, LastName: e.user.LastName, Package: bwPackage(in.Package)})
 	we, isAPI := webex.AsError(err)
 	switch {
 	case err == nil:
@@ -406,11 +407,7 @@ func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform
 // subscriber. Location is the group's name, License the package, Service Type "Webex for
 // BroadWorks", Service ID the subscriber id. The whole report is one page.
 func (p *Platform) ListActivations(ctx context.Context, ent string, f platform.ActivationFilter) ([]platform.ActivationRow, error) {
-	var subs []webex.BroadWorksSubscriber
-	err := wxRepeat(ctx, func() (err error) {
-		subs, err = p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
-		return err
-	})
+	subs, err := p.wx.ListBroadWorksSubscribers(ctx, webex.BroadWorksSubscriberFilter{SPEnterpriseID: ent})
 	if err != nil {
 		return nil, convWebex(err)
 	}
@@ -533,9 +530,10 @@ func (p *Platform) ActivationsCSV(ctx context.Context, ent string, f platform.Ac
 	return b.String(), errors.Join(w.Error())
 }
 
-// deleteSubscriber removes a subscriber (again after a server failure; gone is done).
+// deleteSubscriber removes a subscriber (gone is done: a retry of the client may meet its own
+// earlier delete).
 func (p *Platform) deleteSubscriber(ctx context.Context, id string) error {
-	err := convWebex(wxRepeat(ctx, func() error { return p.wx.DeleteBroadWorksSubscriber(ctx, id) }))
+	err := convWebex(p.wx.DeleteBroadWorksSubscriber(ctx, id))
 	if platform.IsNotFound(err) {
 		return nil
 	}

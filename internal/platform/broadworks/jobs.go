@@ -24,13 +24,16 @@ var reNextAllowed = regexp.MustCompile(`\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d
 
 // StartDirectorySync implements platform.Jobs (POST {syncStatus: SYNC_NOW}, then GET for the
 // sync's tracking id). A 409 is sync_on_hold (NextAllowedAt from Webex's message when it has a time).
+// A POST whose answer was lost (the client does not send it again: a second SYNC_NOW after one that
+// was applied answers 409) is resolved by the GET: a sync in progress is the one it started.
 func (p *Platform) StartDirectorySync(ctx context.Context, ent string) (*platform.JobRef, error) {
 	we, err := p.webexEnterprise(ctx, ent)
 	if err != nil {
 		return nil, err
 	}
-	if err := wxRepeat(ctx, func() error { _, err := p.wx.TriggerDirectorySync(ctx, we.ID); return err }); err != nil {
-		pe := convWebex(err)
+	_, trigErr := p.wx.TriggerDirectorySync(ctx, we.ID)
+	if trigErr != nil && !wxAnswerLost(ctx, trigErr) {
+		pe := convWebex(trigErr)
 		if e, ok := platform.AsError(pe); ok && e.Status == http.StatusConflict {
 			e.Code = "sync_on_hold"
 			if m := reNextAllowed.FindString(e.Message); m != "" {
@@ -41,8 +44,15 @@ func (p *Platform) StartDirectorySync(ctx context.Context, ent string) (*platfor
 		}
 		return nil, pe
 	}
-	var d *webex.DirectorySync
-	if err := wxRepeat(ctx, func() (err error) { d, err = p.wx.GetDirectorySync(ctx, we.ID); return err }); err != nil {
+	d, err := p.wx.GetDirectorySync(ctx, we.ID)
+	if trigErr != nil {
+		if err != nil || d.DirectorySyncStatus == nil || (d.DirectorySyncStatus.SyncStatus != webex.SyncStatusInProgress &&
+			d.DirectorySyncStatus.SyncStatus != webex.SyncStatusSyncNow) {
+			return nil, convWebex(trigErr)
+		}
+		debug(ctx, "a directory sync whose start was not answered is in progress", map[string]any{"enterprise": ent})
+	}
+	if err != nil {
 		return nil, convWebex(err)
 	}
 	j := dirSyncJob(ent, d, "")
@@ -146,8 +156,8 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 		if err != nil {
 			return nil, err
 		}
-		var d *webex.DirectorySync
-		if err := wxRepeat(ctx, func() (err error) { d, err = p.wx.GetDirectorySync(ctx, we.ID); return err }); err != nil {
+		d, err := p.wx.GetDirectorySync(ctx, we.ID)
+		if err != nil {
 			return nil, convWebex(err)
 		}
 		if b == "" {
@@ -155,8 +165,8 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 		}
 		return dirSyncJob(a, d, b), nil
 	case "invitations":
-		var j *webex.ActivationEmailJob
-		if err := wxRepeat(ctx, func() (err error) { j, err = p.wx.GetActivationEmailJob(ctx, a, b); return err }); err != nil {
+		j, err := p.wx.GetActivationEmailJob(ctx, a, b)
+		if err != nil {
 			return nil, convWebex(err)
 		}
 		return invitationsJob(a, j), nil

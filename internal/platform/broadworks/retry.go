@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ucprov/terraform-provider-ucprov/internal/ocip"
+	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
 )
 
@@ -33,12 +34,28 @@ func (p *Platform) write(ctx context.Context, cmds ...ocip.Request) ([]ocip.Resp
 	}
 }
 
-// wxTransient reports whether a Webex answer is a server failure worth asking again for a call
-// that can be repeated (500, 502, 504; 429 and 503 the client retries itself).
-func wxTransient(err error) bool {
+// Webex calls. The Webex client (internal/webex) owns HTTP retries: 429, 423 and 503 with
+// Retry-After, 500, 502, 504, timeouts and resets, each for the calls that can be repeated (GET,
+// PUT, DELETE and the POSTs it marks idempotent), up to its configured MaxRetries. This package
+// never repeats a call after a server failure on top of that (it did, and against a server that
+// kept failing the attempts multiplied: (retries+1) × 4). What it does instead is what the client
+// cannot know:
+//   - a POST whose answer was lost (a server failure or a transport error after sending) is
+//     resolved by a read: CreateActivation looks for the user's subscriber, StartDirectorySync
+//     for a sync in progress (wxAnswerLost);
+//   - a subscriber that Webex has just said exists (a POST answered 10022 for a user whose
+//     Integrated IMP is on: flow-through provisioning made it) but that the subscriber list does
+//     not show yet is looked for again for a few seconds (wxAwaitListed).
+
+// wxAnswerLost reports whether a failed Webex POST may have been applied: a server failure
+// (500, 502, 504; the client does not repeat a POST that is not idempotent) or no answer at all.
+func wxAnswerLost(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
 	we, ok := webex.AsError(err)
 	if !ok {
-		return false
+		return !errors.Is(err, webex.ErrNotFound)
 	}
 	switch we.Status {
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
@@ -47,21 +64,26 @@ func wxTransient(err error) bool {
 	return false
 }
 
-// wxRepeat runs a Webex call that can be repeated (a read, a PUT of values, a DELETE) again after a
-// server failure, a few times with a short pause.
-func wxRepeat(ctx context.Context, call func() error) error {
-	var err error
-	for attempt := 0; attempt <= maxResends; attempt++ {
-		if err = call(); err == nil || !wxTransient(err) {
+// listedWaits are the pauses between the lookups of wxAwaitListed (7.75 s in all).
+var listedWaits = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
+
+// wxAwaitListed runs a lookup of something Webex has said exists, again while it answers not found
+// (Webex propagating the new subscriber to its list), with the pauses of listedWaits. Any other
+// answer ends it; server failures were retried by the client already.
+func wxAwaitListed(ctx context.Context, lookup func() error) error {
+	err := lookup()
+	for _, wait := range listedWaits {
+		if !platform.IsNotFound(err) {
 			return err
 		}
-		t := time.NewTimer(time.Duration(attempt+1) * 200 * time.Millisecond)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return err
 		case <-t.C:
 		}
+		err = lookup()
 	}
 	return err
 }

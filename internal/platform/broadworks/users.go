@@ -48,11 +48,7 @@ func (p *Platform) ListEnterprises(ctx context.Context) ([]platform.Enterprise, 
 			return nil, convOCIP(err)
 		}
 	}
-	var ents []webex.BroadWorksEnterprise
-	if err := wxRepeat(ctx, func() (err error) {
-		ents, err = p.wx.ListBroadWorksEnterprises(ctx, webexEnterpriseFilterAll())
-		return err
-	}); err == nil {
+	if ents, err := p.wx.ListBroadWorksEnterprises(ctx, webexEnterpriseFilterAll()); err == nil {
 		for _, e := range ents {
 			add(e.SPEnterpriseID)
 		}
