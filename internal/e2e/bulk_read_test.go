@@ -109,14 +109,16 @@ func checkBulkPlan(t *testing.T, name string, cfg Config, plan map[string]int64)
 		// users the read-ahead reads next), one UserGetRequest23V2 per user answering the user, its
 		// number and its E911 address, in shared documents of up to 15 commands: the documents
 		// (the requests) are a fraction of the users, not one per user or per resource.
-		// Measured 2026-12-07: 20 users, 9 documents (4 of them the login, the service provider,
-		// the group and the list), 20 UserGetRequest23V2.
+		// Measured 2026-12-07: 20 users, 7 to 9 documents (how many reads share a document varies
+		// with timing), 20 UserGetRequest23V2; the bound is 4 documents (the login, the service
+		// provider, the group, the list) and one per two users, where reading users one by one
+		// would cost one document per user at least.
 		lists := plan[sandbox.OCIPCommandMetric("UserGetListInServiceProviderRequest")]
 		gets := plan[sandbox.OCIPCommandMetric("UserGetRequest23V2")]
 		docs := plan["POST "+sandbox.OCIPSOAPPath]
-		if lists < 1 || gets > users || docs > 4+users/3 {
+		if lists < 1 || gets > users || docs > 4+users/2 {
 			t.Fatalf("no-change plan of %d users: %d user lists, %d UserGetRequest23V2 (want at most one per user), %d OCI-P documents (want at most %d)",
-				users, lists, gets, docs, 4+users/3)
+				users, lists, gets, docs, 4+users/2)
 		}
 	case platform.NameWholesale:
 		// One snapshot of the customer (internal/platform/wholesale/users.go): its subscribers, its
