@@ -63,6 +63,10 @@ package sandbox
 //     user of the partner;
 //   - a number's emergency address is the E911 address of the user it is assigned to (400 for an
 //     unassigned number); the lookup answers {"addresses": [normalised address]};
+//   - Manage Number State in a location applies a list all or nothing: a number that is not the
+//     location's refuses the whole request (400 naming it) and changes none; ACTIVATE of an
+//     active number is accepted (the provider's client depends on neither: it sends a refused
+//     batch again number by number and takes a number that reads active as activated);
 //   - a request under a Webex path prefix that no route serves gets a Webex 404 (405 with Allow
 //     when another method of the path is served);
 //   - flow-through provisioning (flowThroughSubscribe) creates a basic subscriber with
