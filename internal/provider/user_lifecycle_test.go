@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -381,7 +382,7 @@ removed {
 }
 `),
 				PlanOnly:    true,
-				ExpectError: errRe("Resource instance keys not allowed"),
+				ExpectError: regexp.MustCompile(`Resource\s+instance\s+(keys\s+not\s+allowed|address\s+with\s+keys\s+is\s+not\s+allowed)`), // Terraform; OpenTofu
 			},
 			{
 				Config: staff(`"bob"`, `

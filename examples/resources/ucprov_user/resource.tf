@@ -24,7 +24,8 @@ resource "ucprov_user" "ada" {
 # number, extension and E911 address (Terraform >= 1.7). Destroying the ucprov_user_number would
 # unassign the number and destroying the ucprov_e911_address would delete the address, so both stop
 # being managed without being destroyed. A removed block takes no instance key
-# (`from = ucprov_user_number.staff["ada"]` fails with "Resource instance keys not allowed"):
+# (`from = ucprov_user_number.staff["ada"]` fails with "Resource instance keys not allowed";
+# OpenTofu: "Resource instance address with keys is not allowed"):
 # move the instance to an address of its own, then remove that address. Take "ada" out of
 # local.staff and add:
 #
