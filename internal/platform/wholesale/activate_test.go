@@ -15,7 +15,6 @@ import (
 	"github.com/ucprov/terraform-provider-ucprov/internal/platform"
 	"github.com/ucprov/terraform-provider-ucprov/internal/sandbox"
 	"github.com/ucprov/terraform-provider-ucprov/internal/webex"
-	"github.com/ucprov/terraform-provider-ucprov/internal/webexspec"
 )
 
 // recorder is a sandbox middleware that records each request (method, path and body) and can
@@ -66,23 +65,42 @@ func (rc *recorder) matching(method, part string) []recorded {
 func startRecordedSandbox(t *testing.T, rc *recorder) *Platform {
 	t.Helper()
 	rc.held, rc.release = make(chan struct{}, 64), make(chan struct{})
-	srv, err := sandbox.New(sandbox.Options{Seed: "demo", JobTick: 20 * time.Millisecond,
-		Middleware: func(h http.Handler) http.Handler {
-			return rc.middleware(webexspec.Middleware(t, webexspec.Conforming, nil)(h))
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	p, err := New(Config{Client: webex.Config{BaseURL: srv.URL() + "/v1", Token: sandbox.DemoWebexToken, MaxRetries: 2,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond}, Poll: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := startSandboxWrapped(t, rc.middleware)
 	return p
+}
+
+// heldActivation starts a sandbox that holds the first number activation request until
+// rc.release is closed (rc.held tells when it arrived), and returns the platform with the demo
+// customer's organisation and its Paris location.
+func heldActivation(t *testing.T) (rc *recorder, p *Platform, org, paris string) {
+	t.Helper()
+	rc = &recorder{}
+	held := false
+	rc.hold = func(method, path string) bool {
+		if method == http.MethodPut && strings.HasPrefix(path, "/v1/telephony/config/locations/") && !held {
+			held = true
+			return true
+		}
+		return false
+	}
+	p = startRecordedSandbox(t, rc)
+	paris = sandbox.DemoWebexLocation(sandbox.DemoGroupParis)
+	org, err := p.orgOf(context.Background(), sandbox.WebexID("CUSTOMER", sandbox.DemoEnterpriseAcme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc, p, org, paris
+}
+
+// waitPending waits until n activations of paris wait for the request on its way.
+func waitPending(t *testing.T, p *Platform, org, paris string, n int) {
+	t.Helper()
+	waitFor(t, func() bool {
+		a := p.activatorOf(org, paris)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.pending != nil && len(a.pending.numbers) == n
+	})
 }
 
 const locationNumbersPath = "/numbers" // PUT /v1/telephony/config/locations/{id}/numbers
@@ -105,35 +123,15 @@ func activationRequests(rc *recorder) [][]string {
 // Activations that come while one of the location is on its way go together in the next
 // request; each caller learns its own number's answer.
 func TestWholesaleActivationsBatchWhileOneIsOnItsWay(t *testing.T) {
-	rc := &recorder{}
-	first := true
-	rc.hold = func(method, path string) bool {
-		if method == http.MethodPut && strings.HasPrefix(path, "/v1/telephony/config/locations/") && first {
-			first = false
-			return true
-		}
-		return false
-	}
-	p := startRecordedSandbox(t, rc)
+	rc, p, org, paris := heldActivation(t)
 	ctx := context.Background()
-	paris := sandbox.DemoWebexLocation(sandbox.DemoGroupParis)
-	org, err := p.orgOf(ctx, sandbox.WebexID("CUSTOMER", sandbox.DemoEnterpriseAcme))
-	if err != nil {
-		t.Fatal(err)
-	}
 	errs := make(chan error, 10)
 	go func() { errs <- p.activateNumber(ctx, org, paris, "+33634333270") }()
 	<-rc.held // the first request is on its way (held by the server)
 	for i := 1; i < 10; i++ {
 		go func() { errs <- p.activateNumber(ctx, org, paris, fmt.Sprintf("+336343332%02d", 70+i)) }()
 	}
-	// Let the nine join the pending batch, then answer the first request.
-	waitFor(t, func() bool {
-		a := p.activatorOf(org, paris)
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.pending != nil && len(a.pending.numbers) == 9
-	})
+	waitPending(t, p, org, paris, 9) // the nine wait; then the first request is answered
 	close(rc.release)
 	for range 10 {
 		if err := <-errs; err != nil {
@@ -169,22 +167,8 @@ func TestWholesaleActivationsBatchWhileOneIsOnItsWay(t *testing.T) {
 // A batch refused because of one number is sent again number by number: the others are activated
 // and only the caller of the wrong number gets the error, naming the number.
 func TestWholesaleActivationBatchRefusedFallsBackPerNumber(t *testing.T) {
-	rc := &recorder{}
-	first := true
-	rc.hold = func(method, path string) bool {
-		if method == http.MethodPut && strings.HasPrefix(path, "/v1/telephony/config/locations/") && first {
-			first = false
-			return true
-		}
-		return false
-	}
-	p := startRecordedSandbox(t, rc)
+	rc, p, org, paris := heldActivation(t)
 	ctx := context.Background()
-	paris := sandbox.DemoWebexLocation(sandbox.DemoGroupParis)
-	org, err := p.orgOf(ctx, sandbox.WebexID("CUSTOMER", sandbox.DemoEnterpriseAcme))
-	if err != nil {
-		t.Fatal(err)
-	}
 	firstErr := make(chan error, 1)
 	go func() { firstErr <- p.activateNumber(ctx, org, paris, "+33634333290") }()
 	<-rc.held
@@ -195,12 +179,7 @@ func TestWholesaleActivationBatchRefusedFallsBackPerNumber(t *testing.T) {
 		results[i] = make(chan error, 1)
 		go func() { results[i] <- p.activateNumber(ctx, org, paris, n) }()
 	}
-	waitFor(t, func() bool {
-		a := p.activatorOf(org, paris)
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.pending != nil && len(a.pending.numbers) == len(numbers)
-	})
+	waitPending(t, p, org, paris, len(numbers))
 	close(rc.release)
 	if err := <-firstErr; err != nil {
 		t.Fatal(err)
@@ -226,34 +205,15 @@ func TestWholesaleActivationBatchRefusedFallsBackPerNumber(t *testing.T) {
 
 // A caller that stops waiting (its context ends) does not stop the others' request.
 func TestWholesaleActivationWaiterCancelled(t *testing.T) {
-	rc := &recorder{}
-	first := true
-	rc.hold = func(method, path string) bool {
-		if method == http.MethodPut && strings.HasPrefix(path, "/v1/telephony/config/locations/") && first {
-			first = false
-			return true
-		}
-		return false
-	}
-	p := startRecordedSandbox(t, rc)
+	rc, p, org, paris := heldActivation(t)
 	ctx := context.Background()
-	paris := sandbox.DemoWebexLocation(sandbox.DemoGroupParis)
-	org, err := p.orgOf(ctx, sandbox.WebexID("CUSTOMER", sandbox.DemoEnterpriseAcme))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cctx, cancel := context.WithCancel(ctx)
 	leader := make(chan error, 1)
 	go func() { leader <- p.activateNumber(cctx, org, paris, "+33634333293") }()
 	<-rc.held
 	other := make(chan error, 1)
 	go func() { other <- p.activateNumber(ctx, org, paris, "+33634333294") }()
-	waitFor(t, func() bool {
-		a := p.activatorOf(org, paris)
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.pending != nil && len(a.pending.numbers) == 1
-	})
+	waitPending(t, p, org, paris, 1)
 	cancel()
 	if err := <-leader; err == nil {
 		t.Fatal("the cancelled caller returned nil")

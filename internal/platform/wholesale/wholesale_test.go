@@ -135,8 +135,17 @@ func TestWholesaleNeutralise(t *testing.T) {
 // startSandbox runs the emulator with the demo seed, its Webex traffic checked against the specs.
 func startSandbox(t *testing.T) (*sandbox.Server, *Platform) {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Options{Seed: "demo", JobTick: 20 * time.Millisecond,
-		Middleware: webexspec.Middleware(t, webexspec.Conforming, nil)})
+	return startSandboxWrapped(t, nil)
+}
+
+// startSandboxWrapped is startSandbox with outer (when set) around the contract check.
+func startSandboxWrapped(t *testing.T, outer func(http.Handler) http.Handler) (*sandbox.Server, *Platform) {
+	t.Helper()
+	mw := webexspec.Middleware(t, webexspec.Conforming, nil)
+	if outer != nil {
+		mw = func(h http.Handler) http.Handler { return outer(webexspec.Middleware(t, webexspec.Conforming, nil)(h)) }
+	}
+	srv, err := sandbox.New(sandbox.Options{Seed: "demo", JobTick: 20 * time.Millisecond, Middleware: mw})
 	if err != nil {
 		t.Fatal(err)
 	}
