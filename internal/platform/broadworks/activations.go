@@ -367,39 +367,7 @@ func (p *Platform) ValidateActivation(ctx context.Context, userID string, in pla
 
 // WaitActivation implements platform.Activations.
 func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform.ActivationWait) (*platform.Activation, error) {
-	poll := w.Poll
-	if poll <= 0 {
-		poll = p.pollMin
-	}
-	maxPoll := w.MaxPoll
-	if maxPoll <= 0 {
-		maxPoll = poll
-	}
-	var last *platform.Activation
-	for {
-		a, err := p.GetActivation(ctx, userID)
-		if err != nil {
-			if ctx.Err() != nil && last != nil {
-				return last, ctx.Err()
-			}
-			return last, err
-		}
-		last = a
-		if w.OnRead != nil {
-			w.OnRead(a)
-		}
-		if !a.InProgress() || (w.Until != nil && w.Until(a)) {
-			return a, nil
-		}
-		t := time.NewTimer(poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return last, ctx.Err()
-		case <-t.C:
-		}
-		poll = min(poll*3/2, maxPoll)
-	}
+	return platform.PollActivation(ctx, w, p.pollMin, func(ctx context.Context) (*platform.Activation, error) { return p.GetActivation(ctx, userID) })
 }
 
 // ListActivations implements platform.Activations: the enterprise's subscribers joined with its

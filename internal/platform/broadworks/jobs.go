@@ -176,25 +176,5 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 
 // WaitJob implements platform.Jobs.
 func (p *Platform) WaitJob(ctx context.Context, jobID string, poll time.Duration, until func(*platform.Job) bool) (*platform.Job, error) {
-	if poll <= 0 {
-		poll = p.pollMin
-	}
-	var last *platform.Job
-	for {
-		j, err := p.GetJob(ctx, jobID)
-		if err != nil {
-			return last, err
-		}
-		last = j
-		if j.Terminal() || (until != nil && until(j)) {
-			return j, nil
-		}
-		t := time.NewTimer(poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return last, ctx.Err()
-		case <-t.C:
-		}
-	}
+	return platform.PollJob(ctx, poll, p.pollMin, until, func(ctx context.Context) (*platform.Job, error) { return p.GetJob(ctx, jobID) })
 }

@@ -219,39 +219,7 @@ func (p *Platform) ValidateActivation(ctx context.Context, userID string, in pla
 
 // WaitActivation implements platform.Activations.
 func (p *Platform) WaitActivation(ctx context.Context, userID string, w platform.ActivationWait) (*platform.Activation, error) {
-	poll := w.Poll
-	if poll <= 0 {
-		poll = p.poll
-	}
-	maxPoll := w.MaxPoll
-	if maxPoll < poll {
-		maxPoll = poll
-	}
-	var last *platform.Activation
-	for {
-		a, err := p.GetActivation(ctx, userID)
-		if err != nil {
-			if ctx.Err() != nil && last != nil {
-				return last, ctx.Err()
-			}
-			return last, err
-		}
-		last = a
-		if w.OnRead != nil {
-			w.OnRead(a)
-		}
-		if !a.InProgress() || (w.Until != nil && w.Until(a)) {
-			return a, nil
-		}
-		t := time.NewTimer(poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return last, ctx.Err()
-		case <-t.C:
-		}
-		poll = min(poll+poll/2, maxPoll)
-	}
+	return platform.PollActivation(ctx, w, p.poll, func(ctx context.Context) (*platform.Activation, error) { return p.GetActivation(ctx, userID) })
 }
 
 // rows is the activation status report of ent: the customer's subscribers joined with the
@@ -459,25 +427,5 @@ func (p *Platform) GetJob(ctx context.Context, jobID string) (*platform.Job, err
 
 // WaitJob implements platform.Jobs.
 func (p *Platform) WaitJob(ctx context.Context, jobID string, poll time.Duration, until func(*platform.Job) bool) (*platform.Job, error) {
-	if poll <= 0 {
-		poll = p.poll
-	}
-	var last *platform.Job
-	for {
-		j, err := p.GetJob(ctx, jobID)
-		if err != nil {
-			return last, err
-		}
-		last = j
-		if j.Terminal() || (until != nil && until(j)) {
-			return j, nil
-		}
-		t := time.NewTimer(poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return last, ctx.Err()
-		case <-t.C:
-		}
-	}
+	return platform.PollJob(ctx, poll, p.poll, until, func(ctx context.Context) (*platform.Job, error) { return p.GetJob(ctx, jobID) })
 }
