@@ -187,13 +187,8 @@ func (p *Platform) AdoptActivation(ctx context.Context, userID string) bool {
 
 // ReadActivation implements platform.Activations (from the enterprise's subscriber list).
 func (p *Platform) ReadActivation(ctx context.Context, ent, userID string) (*platform.Activation, error) {
-	p.mu.Lock()
-	dirty := p.dirty[userID]
-	if ent == "" {
-		ent = p.userEnt[userID]
-	}
-	p.mu.Unlock()
-	if ent == "" || dirty {
+	ent, ok := p.listScope(ent, userID)
+	if !ok {
 		return p.GetActivation(ctx, userID)
 	}
 	m, err := p.subList(ctx, ent)

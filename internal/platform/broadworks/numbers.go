@@ -76,16 +76,23 @@ func (p *Platform) GetNumber(ctx context.Context, userID string) (*platform.Numb
 	return numberFromRow(resps[0], userID)
 }
 
-// ReadNumber implements platform.Numbers: from the enterprise's user list when this process has
-// not written the user.
-func (p *Platform) ReadNumber(ctx context.Context, ent, userID string) (*platform.Number, error) {
+// listScope is the enterprise whose bulk list answers a read of userID (ent, else the one this
+// process learnt), and false when the read must go to the user itself: no enterprise known, or a
+// user this process wrote since the list was read.
+func (p *Platform) listScope(ent, userID string) (string, bool) {
 	p.mu.Lock()
-	dirty := p.dirty[userID]
+	defer p.mu.Unlock()
 	if ent == "" {
 		ent = p.userEnt[userID]
 	}
-	p.mu.Unlock()
-	if ent == "" || dirty {
+	return ent, ent != "" && !p.dirty[userID]
+}
+
+// ReadNumber implements platform.Numbers: from the enterprise's user list when this process has
+// not written the user.
+func (p *Platform) ReadNumber(ctx context.Context, ent, userID string) (*platform.Number, error) {
+	ent, ok := p.listScope(ent, userID)
+	if !ok {
 		return p.GetNumber(ctx, userID)
 	}
 	rows, err := p.spList(ctx, ent)
